@@ -1,0 +1,57 @@
+# The Learning Platform: every command a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.run-installed ## Create the virtual environment and install the platform
+
+install-test: $(VENV)/.test-installed node_modules/.installed ## Install what the tests need (Python, axe-core, Chromium)
+	bash scripts/test-system-deps.sh
+
+run: install ## Run the whole platform on embedded defaults (SQLite, local Redis, worker, beat)
+	$(PY) manage.py run_platform
+
+services: ## Start PostgreSQL and Redis on 127.0.0.1 when they are not running
+	bash scripts/services.sh
+
+lint: $(VENV)/.test-installed ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: $(VENV)/.test-installed ## Fail when a model change has no migration
+	DJANGO_SETTINGS_MODULE=learning.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: install-test services lint migrations-check ## Run the whole test suite against PostgreSQL and Redis
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install-test services ## Run the benchmarks under bench/ (outside the test suite)
+	$(PY) -m bench
+
+format: $(VENV)/.test-installed ## Reformat the code and fix what ruff can
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: help install install-test run services lint migrations-check test bench format

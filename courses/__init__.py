@@ -1,0 +1,1 @@
+"""Courses: multilingual e-learning modules, enrolment, progress, certificates."""

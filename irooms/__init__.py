@@ -1,0 +1,1 @@
+"""iRooms: secure rooms for one topic or audience, with their members and content."""

@@ -1,0 +1,9 @@
+"""App configuration for iRooms."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IroomsConfig(AppConfig):
+    name = "irooms"
+    verbose_name = _("iRooms")

@@ -1,0 +1,1 @@
+"""Accounts: practitioner profiles, allauth adapters, the MFA and profile gates."""

@@ -1,0 +1,11 @@
+"""The project's one Celery app, configured from Django settings."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learning.settings.dev")
+
+app = Celery("learning")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

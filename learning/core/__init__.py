@@ -1,0 +1,1 @@
+"""Platform-wide plumbing: health checks, e-mail through Celery, shared helpers."""

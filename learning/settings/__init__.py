@@ -1,0 +1,1 @@
+"""Settings: `base` with one module per integration, and `dev`, `test`, `production`."""

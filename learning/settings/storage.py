@@ -1,0 +1,17 @@
+"""File storage and protected serving of private files."""
+
+from learning.env import env_str
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# How private files leave the server after the permission check: "django" streams
+# them from Python; "nginx" (X-Accel-Redirect) and "apache" (X-Sendfile) hand them
+# to the web server.
+PROTECTED_FILE_SERVING = env_str("PROTECTED_FILE_SERVING", "django")
+PROTECTED_FILE_INTERNAL_PREFIX = env_str(
+    "PROTECTED_FILE_INTERNAL_PREFIX", "/protected/"
+)

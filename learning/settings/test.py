@@ -1,0 +1,23 @@
+"""Tests: PostgreSQL and Redis on 127.0.0.1 for real, fast password hashing."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/learning")
+# Each test process (and the Celery worker it starts, which inherits the environment)
+# gets its own queue and cache prefix, so parallel runs never take each other's work.
+os.environ.setdefault("CELERY_QUEUE", f"test-{os.getpid()}")
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.getpid()}")
+
+from learning.settings.base import *  # noqa: E402,F403
+from learning.settings.base import STORAGES  # noqa: E402
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,48 @@
+"""Site URLs: accounts, admin, health, then Wagtail's pages under a language prefix."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from learning.core import views as core_views
+
+# One way in: Django's admin log-in is allauth's too (rate limits and MFA).
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("healthz/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # One way in: Wagtail's own log-in page hands over to allauth's.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("learning.accounts.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns = staticfiles_urlpatterns() + urlpatterns
+    # Only Wagtail's public image files; everything private goes through a view
+    # that checks permission first, in development as in production.
+    public_images = static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
+    urlpatterns = public_images + urlpatterns

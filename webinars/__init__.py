@@ -1,0 +1,1 @@
+"""Webinars: series, registration, attendance and recordings."""
