@@ -21,3 +21,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# One test database per test process, so that several runs on one machine never
+# drop each other's database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_learning_{os.getpid()}"}  # noqa: F405
