@@ -22,5 +22,8 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # One test database per test process, so that several runs on one machine never
-# drop each other's database.
-DATABASES["default"]["TEST"] = {"NAME": f"test_learning_{os.getpid()}"}  # noqa: F405
+# drop each other's database. A developer may name one (TEST_DATABASE_NAME) and keep
+# it between runs with `pytest --reuse-db`.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": os.environ.get("TEST_DATABASE_NAME", f"test_learning_{os.getpid()}")
+}
