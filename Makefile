@@ -8,9 +8,12 @@ PIP := $(VENV)/bin/pip
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "Python 3.11 is required, found: $(or $(PYTHON),none). Install python3.11 or run make PYTHON=/path/to/python3.11." >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
@@ -23,6 +26,7 @@ $(VENV)/.test-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || bash scripts/test-system-deps.sh
 	npm ci --no-audit --no-fund --silent
 	touch $@
 

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class IroomsConfig(AppConfig):
     name = "irooms"
     verbose_name = _("iRooms")
+
+    def ready(self):
+        from irooms import signals
+
+        signals.connect()

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Install the system packages the browser and PDF tests need: Debian's Chromium and
-# the Noto fonts (Arabic, CJK, Cyrillic), through the package registry.
+# Install the system packages the tests need: Debian's Chromium, the Noto fonts
+# (Arabic, CJK, Cyrillic) and npm (for axe-core), through the package registry.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
 fc-list 2>/dev/null | grep -q "NotoSansArabic" || missing+=(fonts-noto-core)
 fc-list 2>/dev/null | grep -q "NotoSansCJK" || missing+=(fonts-noto-cjk)
+command -v wrk >/dev/null || missing+=(wrk)  # bench/bench_tracking.py load generator
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then

@@ -118,7 +118,10 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run `make install-test`.")
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop on the main thread, which makes
+    # Django refuse ORM calls there (test setup, test bodies) though they are sync.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )

@@ -11,16 +11,31 @@ from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
-from learning.accounts.selectors import profile_is_complete, user_requires_mfa
+from learning.accounts.selectors import (
+    preferred_language_for,
+    profile_is_complete,
+    user_requires_mfa,
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """After log-in: the profile if incomplete, else home in the user's language."""
+
     def get_login_redirect_url(self, request):
         destination = super().get_login_redirect_url(request)
-        if profile_is_complete(request.user):
-            return destination
-        return f"{reverse('profile_edit')}?{urlencode({'next': destination})}"
+        if not profile_is_complete(request.user):
+            return f"{reverse('profile_edit')}?{urlencode({'next': destination})}"
+        language = preferred_language_for(request.user)
+        if language and destination == "/":
+            with translation.override(language):
+                return reverse("wagtail_serve", args=[""])
+        return destination
+
+    def get_signup_redirect_url(self, request):
+        # Reached after the verification link logs a new user in.
+        return self.get_login_redirect_url(request)
 
 
 @cache

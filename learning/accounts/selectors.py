@@ -1,7 +1,9 @@
 """Reads about users: who must use MFA, and whose profile is complete."""
 
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists
 
 from learning.accounts.models import TRAINERS_GROUP, Profile
 
@@ -11,10 +13,29 @@ def user_is_trainer(user: AbstractBaseUser) -> bool:
 
 
 def user_requires_mfa(user: AbstractBaseUser) -> bool:
-    """Staff, superusers and trainers must sign in with a second factor."""
+    """Staff, superusers, trainers and any room's trainers need a second factor.
+
+    One query answers both trainer questions (asked by the MFA middleware on every
+    request of a user who has not passed its gate yet).
+    """
     if not user.is_authenticated:
         return False
-    return user.is_staff or user.is_superuser or user_is_trainer(user)
+    if user.is_staff or user.is_superuser:
+        return True
+    from irooms.api import room_trainer_memberships_query
+
+    in_trainers_group = user.groups.through.objects.filter(
+        user_id=user.pk, group__name=TRAINERS_GROUP
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Exists(in_trainers_group)
+            | Exists(room_trainer_memberships_query(user_id=user.pk))
+        )
+        .exists()
+    )
 
 
 def user_has_totp(user: AbstractBaseUser) -> bool:
@@ -34,3 +55,11 @@ def profile_for(user: AbstractBaseUser) -> Profile | None:
 def profile_is_complete(user: AbstractBaseUser) -> bool:
     profile = profile_for(user)
     return profile is not None and profile.is_complete
+
+
+def preferred_language_for(user: AbstractBaseUser) -> str | None:
+    """The language code the user chose in their profile, or None."""
+    profile = profile_for(user)
+    if profile is None or not profile.is_complete:
+        return None
+    return profile.preferred_language or None

@@ -14,7 +14,8 @@ from learning.accounts.selectors import profile_for
 @login_required
 def profile_edit(request):
     profile = profile_for(request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, instance=profile)
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -29,24 +29,58 @@ def check_database() -> CheckResult:
     return CheckResult(True, connection.vendor)
 
 
+def redis_urls() -> dict[str, str]:
+    """The Redis servers the platform needs, read from the current settings."""
+    urls = {"broker": settings.CELERY_BROKER_URL}
+    cache = settings.CACHES.get("default", {})
+    if cache.get("BACKEND", "").endswith("RedisCache"):
+        urls["cache"] = cache["LOCATION"]
+    return urls
+
+
 def check_redis() -> CheckResult:
-    client = redis.Redis.from_url(
-        settings.CELERY_BROKER_URL,
-        socket_timeout=CHECK_TIMEOUT_SECONDS,
-        socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
-    )
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        return CheckResult(False, type(error).__name__)
-    finally:
-        client.close()
+    """Ping the broker and the cache (a down cache breaks log-in rate limits)."""
+    for role, url in redis_urls().items():
+        client = redis.Redis.from_url(
+            url,
+            socket_timeout=CHECK_TIMEOUT_SECONDS,
+            socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
+        )
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            return CheckResult(False, f"{role}: {type(error).__name__}")
+        finally:
+            client.close()
     return CheckResult(True, "pong")
+
+
+def broker_connection():
+    """A fresh connection to the broker named by the current settings.
+
+    The Celery app keeps a connection pool to the broker it was configured with;
+    a health check must probe what the settings say now, not what they said then.
+    """
+    return celery_app.connection_for_write(url=settings.CELERY_BROKER_URL)
+
+
+def ping_workers(connection) -> list[dict]:
+    """Broadcast Celery's `ping` on `connection`; the first reply is enough.
+
+    `app.control.ping(connection=...)` would still publish through the app's cached
+    producer pool, so the mailbox is bound to our connection without that pool.
+    """
+    mailbox = celery_app.control.mailbox(connection)
+    mailbox.producer_pool = None
+    return mailbox._broadcast(
+        "ping", reply=True, timeout=CHECK_TIMEOUT_SECONDS, limit=1
+    )
 
 
 def check_workers() -> CheckResult:
     try:
-        replies = celery_app.control.ping(timeout=CHECK_TIMEOUT_SECONDS, limit=1)
+        with broker_connection() as connection:
+            replies = ping_workers(connection)
     except Exception as error:  # noqa: BLE001 - broker errors of every kind
         return CheckResult(False, type(error).__name__)
     if not replies:
@@ -60,7 +94,9 @@ def check_task_round_trip() -> CheckResult:
 
     token = uuid.uuid4().hex
     try:
-        answer = echo_task.delay(token).get(timeout=DEEP_CHECK_TIMEOUT_SECONDS)
+        with broker_connection() as connection:
+            result = echo_task.apply_async((token,), connection=connection)
+        answer = result.get(timeout=DEEP_CHECK_TIMEOUT_SECONDS)
     except Exception as error:  # noqa: BLE001 - timeouts and broker errors alike
         return CheckResult(False, type(error).__name__)
     return CheckResult(answer == token, "task answered")

@@ -17,6 +17,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# A signed-in user sent to log in (e.g. a practitioner opening /admin/) sees the
+# form and a message, instead of bouncing back to the page that sent them: a loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Learning Platform] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
@@ -36,6 +39,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "learning.accounts.adapter.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Learning Platform"
+# Accept the neighbouring 30-second codes too: phone clocks drift, and a code typed
+# at the turn of a period must still work. A used code is refused within the window.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 # Fernet key (urlsafe base64, 32 bytes) for TOTP secrets; derived from SECRET_KEY
 # when not given, so that a database dump alone does not reveal them.

@@ -20,9 +20,12 @@ INSTALLED_APPS = [
     "learning.core",
     "learning.home",
     "learning.accounts",
+    "learning.records",
     "irooms",
     "courses",
     "webinars",
+    "xapi",
+    "scorm",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "scorm.middleware.ContentOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,6 +149,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Private files (room recordings, discussion attachments): outside MEDIA_ROOT, never
+# served by URL; they leave the server only through a view that checks access.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -172,5 +179,8 @@ LOGGING = {
 from learning.settings.allauth import *  # noqa: E402,F403
 from learning.settings.celery import *  # noqa: E402,F403
 from learning.settings.email import *  # noqa: E402,F403
+from learning.settings.records import *  # noqa: E402,F403
 from learning.settings.redis import *  # noqa: E402,F403
+from learning.settings.scorm import *  # noqa: E402,F403
 from learning.settings.storage import *  # noqa: E402,F403
+from learning.settings.webinars import *  # noqa: E402,F403

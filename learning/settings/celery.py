@@ -42,4 +42,42 @@ CELERY_TASK_SEND_SENT_EVENT = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The schedule is code: review changes here. django-celery-beat mirrors it into the
 # database, where staff can pause an entry without a deploy.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reminders a day and an hour before each webinar; each is claimed once per
+    # registration and start time, so running more often only makes them punctual.
+    "webinars-reminders": {
+        "task": "webinars.reminders_send_due_task",
+        "schedule": 300.0,
+    },
+    # Learning records: drain the Redis stream into PostgreSQL every few seconds;
+    # roll up days whose events changed (the drain also asks for it); follow-up
+    # surveys once a day. All three are idempotent and safe to overlap.
+    "records-drain": {"task": "records.records_drain_task", "schedule": 5.0},
+    "records-rollup": {"task": "records.records_rollup_task", "schedule": 60.0},
+    "records-follow-up-surveys": {
+        "task": "records.follow_up_survey_send_task",
+        "schedule": 24 * 3600.0,
+    },
+    # iRooms: session reminders (each session reminded once), daily discussion digest
+    # (each member's digest covers what came after the previous one).
+    "irooms-session-reminders": {
+        "task": "irooms.tasks.session_reminders_task",
+        "schedule": 900.0,
+    },
+    # xAPI: the platform's own events as statements in the LRS. Statement ids are
+    # derived from the events, so overlapping or repeated runs store nothing twice.
+    "xapi-platform-statements": {
+        "task": "xapi.xapi_platform_statements_task",
+        "schedule": 60.0,
+    },
+    # Completion statements from clients are taken in when they commit; this sweep
+    # catches any whose task was lost. Each statement is taken in once ever.
+    "xapi-incoming-statements": {
+        "task": "xapi.xapi_incoming_statements_task",
+        "schedule": 60.0,
+    },
+    "irooms-discussion-digest": {
+        "task": "irooms.tasks.discussion_digest_task",
+        "schedule": 24 * 3600.0,
+    },
+}

@@ -9,6 +9,8 @@ EMAIL_BACKEND = env_str(
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
 )
+# Where the file-based backend writes messages, when it is the delivery backend.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -15,3 +15,11 @@ PROTECTED_FILE_SERVING = env_str("PROTECTED_FILE_SERVING", "django")
 PROTECTED_FILE_INTERNAL_PREFIX = env_str(
     "PROTECTED_FILE_INTERNAL_PREFIX", "/protected/"
 )
+# MEDIA_ROOT files served only after a check (documents, room images) go through
+# a second internal location, since they live under another root.
+PROTECTED_MEDIA_INTERNAL_PREFIX = env_str(
+    "PROTECTED_MEDIA_INTERNAL_PREFIX", "/protected-media/"
+)
+# Wagtail's document serve view hands files to this backend, which follows
+# PROTECTED_FILE_SERVING: streamed by Django, or X-Accel-Redirect / X-Sendfile.
+SENDFILE_BACKEND = "irooms.protected"

@@ -15,7 +15,12 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker started by a test may be told to write its mail to files
+# (EMAIL_BACKEND/EMAIL_FILE_PATH in its environment), so the test can read them.
+EMAIL_BACKEND = os.environ.get(
+    "TEST_WORKER_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("TEST_WORKER_EMAIL_FILE_PATH", "")
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,1 @@
+"""Benchmarks, run outside the test suite with `make bench` (`python -m bench`)."""

@@ -1,0 +1,389 @@
+"""Writes for courses: enrolment, lessons, quiz attempts, completion, certificates.
+
+Every service is keyword-only and atomic, and raises `CourseError` with a message a
+learner can read. Records are keyed by the course's translation_key, so the
+language versions of a course share one enrolment, one progress and one completion.
+"""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from courses import selectors
+from courses.blocks import QuestionKind
+from courses.models import (
+    Certificate,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    EnrolmentSource,
+    LessonCompletion,
+    LessonPage,
+    QuizAttempt,
+    QuizPage,
+)
+from learning.accounts.selectors import profile_for
+
+CERTIFICATE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+BULK_ENROLMENT_MAX_ROWS = 5000
+
+
+class CourseError(Exception):
+    """A course action was refused; the message can be shown to the user."""
+
+
+def _record(*, event_type: str, user, page, course: CoursePage, key: str, **extra):
+    from learning.records.api import EventType, record
+
+    room_ids = sorted(
+        course.rooms.through.objects.filter(coursepage_id=course.pk).values_list(
+            "roompage_id", flat=True
+        )
+    )
+    record(
+        event_type=EventType(event_type),
+        actor=user,
+        object_type=f"courses.{type(page).__name__.lower()}",
+        object_id=str(page.translation_key),
+        dimensions={
+            "course": str(course.translation_key),
+            "room": str(room_ids[0]) if len(room_ids) == 1 else "",
+        },
+        language=page.locale.language_code,
+        idempotency_key=key,
+        **extra,
+    )
+
+
+# --- Enrolment ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    user,
+    course: CoursePage,
+    source: str = EnrolmentSource.SELF,
+    enrolled_by=None,
+) -> tuple[Enrolment, bool]:
+    """Enrol `user` on every language version of `course`; (enrolment, created).
+
+    Raises CourseError when the course is not open yet or the learner may not
+    access it (a room-only course and not a member, or an incomplete profile).
+    Enrolling twice returns the existing enrolment.
+    """
+    if not selectors.user_can_access_course(user=user, course=course):
+        raise CourseError(
+            _("This learner cannot access the course (room membership or profile).")
+        )
+    if not selectors.course_is_open(course=course):
+        raise CourseError(_("This course is not open for enrolment yet."))
+    enrolment, created = Enrolment.objects.get_or_create(
+        user=user,
+        course_key=course.translation_key,
+        defaults={
+            "course": course,
+            "language": course.locale.language_code,
+            "source": source,
+            "enrolled_by": enrolled_by,
+        },
+    )
+    if created:
+        _record(
+            event_type="course_enrolled",
+            user=user,
+            page=course,
+            course=course,
+            key=f"course_enrolled:{user.pk}:{course.translation_key}",
+            context={"source": source},
+        )
+    return enrolment, created
+
+
+@dataclass
+class BulkRow:
+    line: int
+    email: str
+    enrolled: bool
+    reason: str
+
+
+@transaction.atomic
+def enrolment_bulk_create(
+    *,
+    course: CoursePage,
+    csv_text: str,
+    enrolled_by,
+    source: str = EnrolmentSource.BULK,
+) -> list["BulkRow"]:
+    """Enrol every e-mail address of a CSV (first column); one result per row.
+
+    A bad row (not an e-mail, no such account, no access) is reported and skipped;
+    the other rows are enrolled. Raises CourseError for a file that is not a CSV
+    of e-mail addresses at all, and then enrols nobody.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(csv_text)))
+    except csv.Error as error:
+        raise CourseError(_("This file is not a valid CSV file.")) from error
+    if len(rows) > BULK_ENROLMENT_MAX_ROWS:
+        raise CourseError(
+            _("A file may list at most %(count)d addresses.")
+            % {"count": BULK_ENROLMENT_MAX_ROWS}
+        )
+    User = get_user_model()
+    results: list[BulkRow] = []
+    for line, row in enumerate(rows, start=1):
+        email = row[0].strip() if row else ""
+        if not email or (line == 1 and email.lower() in {"email", "e-mail"}):
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            results.append(BulkRow(line, email, False, _("Not an e-mail address.")))
+            continue
+        learner = User.objects.filter(email__iexact=email, is_active=True).first()
+        if learner is None:
+            results.append(
+                BulkRow(line, email, False, _("No account uses this e-mail address."))
+            )
+            continue
+        try:
+            with transaction.atomic():
+                _enrolment, created = enrolment_create(
+                    user=learner,
+                    course=course,
+                    source=source,
+                    enrolled_by=enrolled_by,
+                )
+        except CourseError as error:
+            results.append(BulkRow(line, email, False, str(error)))
+            continue
+        results.append(
+            BulkRow(line, email, created, "" if created else _("Already enrolled."))
+        )
+    if not results:
+        raise CourseError(_("The file lists no e-mail addresses."))
+    return results
+
+
+def enrolment_resume_point_set(
+    *, enrolment_id: int, current_key: UUID | None, page
+) -> None:
+    """Remember the lesson or quiz the learner opened last, for "resume".
+
+    One UPDATE, atomic by itself, and only when the place changed: no savepoint
+    and no write on most page views.
+    """
+    if current_key != page.translation_key:
+        Enrolment.objects.filter(pk=enrolment_id).update(
+            last_lesson_key=page.translation_key
+        )
+
+
+# --- Progress -------------------------------------------------------------------------
+
+
+def _enrolment_required(*, user, course: CoursePage) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(user_id=user.pk, course_key=course.translation_key)
+        .first()
+    )
+    if enrolment is None:
+        raise CourseError(_("Enrol on the course first."))
+    if not selectors.user_can_access_course(user=user, course=course):
+        raise CourseError(_("You no longer have access to this course."))
+    return enrolment
+
+
+@transaction.atomic
+def lesson_completion_submit(*, user, lesson: LessonPage) -> LessonCompletion:
+    """Mark a live lesson done (once per learner, whatever the language version)."""
+    course = selectors.course_of(lesson)
+    if course is None or not lesson.live or not course.live:
+        raise CourseError(_("This lesson is not available."))
+    _enrolment_required(user=user, course=course)
+    completion, created = LessonCompletion.objects.get_or_create(
+        user=user,
+        lesson_key=lesson.translation_key,
+        defaults={
+            "course_key": course.translation_key,
+            "language": lesson.locale.language_code,
+        },
+    )
+    if created:
+        _record(
+            event_type="lesson_completed",
+            user=user,
+            page=lesson,
+            course=course,
+            key=f"lesson_completed:{user.pk}:{lesson.translation_key}",
+        )
+    course_completion_try(user=user, course=course)
+    return completion
+
+
+def quiz_score(*, quiz: QuizPage, answers: dict[str, list[int]]) -> tuple[int, dict]:
+    """Per cent of questions answered exactly right, and per-question results.
+
+    `answers` maps a question's block id to the indexes of the chosen answers.
+    """
+    questions = [block for block in quiz.questions if block.block_type == "question"]
+    if not questions:
+        raise CourseError(_("This quiz has no questions yet."))
+    right = 0
+    results = {}
+    for block in questions:
+        options = block.value["answers"]
+        chosen = sorted(set(answers.get(block.id, [])))
+        if any(index < 0 or index >= len(options) for index in chosen):
+            raise CourseError(_("An answer was not one of the choices."))
+        if block.value["kind"] != QuestionKind.MULTIPLE and len(chosen) > 1:
+            raise CourseError(_("Choose one answer for each single-choice question."))
+        correct = sorted(i for i, option in enumerate(options) if option["correct"])
+        is_right = chosen == correct
+        right += is_right
+        results[block.id] = {"chosen": chosen, "correct": is_right}
+    return round(100 * right / len(questions)), results
+
+
+@transaction.atomic
+def quiz_attempt_submit(
+    *, user, quiz: QuizPage, answers: dict[str, list[int]]
+) -> QuizAttempt:
+    """Grade and store one attempt; refuse once the attempt limit is reached.
+
+    Raises CourseError when not enrolled, out of attempts, already passed, or when
+    the answers do not fit the questions (nothing is stored then).
+    """
+    course = selectors.course_of(quiz)
+    if course is None or not quiz.live or not course.live:
+        raise CourseError(_("This quiz is not available."))
+    # The enrolment row lock serialises a learner's attempts: no limit overrun.
+    _enrolment_required(user=user, course=course)
+    previous = list(
+        QuizAttempt.objects.filter(user_id=user.pk, quiz_key=quiz.translation_key)
+    )
+    if any(attempt.passed for attempt in previous):
+        raise CourseError(_("You have already passed this quiz."))
+    if quiz.max_attempts and len(previous) >= quiz.max_attempts:
+        raise CourseError(_("You have used all your attempts at this quiz."))
+    score, results = quiz_score(quiz=quiz, answers=answers)
+    attempt = QuizAttempt.objects.create(
+        user=user,
+        course_key=course.translation_key,
+        quiz_key=quiz.translation_key,
+        number=len(previous) + 1,
+        score=score,
+        passed=score >= quiz.pass_mark,
+        answers=results,
+        language=quiz.locale.language_code,
+    )
+    _record(
+        event_type="quiz_attempted",
+        user=user,
+        page=quiz,
+        course=course,
+        key=f"quiz_attempted:{attempt.pk}",
+        context={"score": score, "number": attempt.number},
+    )
+    if attempt.passed:
+        _record(
+            event_type="quiz_passed",
+            user=user,
+            page=quiz,
+            course=course,
+            key=f"quiz_passed:{user.pk}:{quiz.translation_key}",
+            context={"score": score},
+        )
+        course_completion_try(user=user, course=course)
+    return attempt
+
+
+# --- Completion and certificates ------------------------------------------------------
+
+
+@transaction.atomic
+def course_completion_try(*, user, course: CoursePage) -> CourseCompletion | None:
+    """Complete the course once when every requirement is met; else None.
+
+    Race-safe: two concurrent calls make one completion, one event, one certificate.
+    """
+    existing = CourseCompletion.objects.filter(
+        user_id=user.pk, course_key=course.translation_key
+    ).first()
+    if existing is not None:
+        return existing
+    if not selectors.requirements_met(user=user, course=course):
+        return None
+    try:
+        with transaction.atomic():
+            completion = CourseCompletion.objects.create(
+                user=user,
+                course_key=course.translation_key,
+                course=course,
+                language=course.locale.language_code,
+            )
+    except IntegrityError:
+        # Another request completed it first; that one recorded the event.
+        return CourseCompletion.objects.get(
+            user_id=user.pk, course_key=course.translation_key
+        )
+    _record(
+        event_type="course_completed",
+        user=user,
+        page=course,
+        course=course,
+        key=f"course_completed:{user.pk}:{course.translation_key}",
+    )
+    certificate_issue(completion=completion)
+    return completion
+
+
+def certificate_code_new() -> str:
+    raw = "".join(secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+@transaction.atomic
+def certificate_issue(*, completion: CourseCompletion) -> Certificate:
+    """The completion's certificate, issued once with a fresh verification code."""
+    certificate = Certificate.objects.filter(completion=completion).first()
+    if certificate is not None:
+        return certificate
+    profile = profile_for(completion.user)
+    name = (profile.full_name if profile else "") or completion.user.get_username()
+    course = completion.course
+    certificate = Certificate.objects.create(
+        completion=completion,
+        code=certificate_code_new(),
+        learner_name=name,
+        course_title=course.title if course else "",
+        language=completion.language,
+    )
+    if course is not None:
+        _record(
+            event_type="certificate_issued",
+            user=completion.user,
+            page=course,
+            course=course,
+            key=f"certificate_issued:{completion.user_id}:{completion.course_key}",
+        )
+    return certificate
+
+
+def certificate_verify(*, code: str) -> bool:
+    """True when the code belongs to an issued certificate; nothing else is revealed."""
+    normalised = code.strip().upper().replace(" ", "")
+    if len(normalised) == 12 and "-" not in normalised:
+        normalised = "-".join(normalised[i : i + 4] for i in range(0, 12, 4))
+    return Certificate.objects.filter(code=normalised).exists()

@@ -1,0 +1,1 @@
+"""Commands: seed_demo, run_platform, demo_totp_code."""

@@ -1,0 +1,1 @@
+"""Learning records: durable learning events, counting rules, roll-ups and reports."""

@@ -1,0 +1,295 @@
+"""The learning records API other apps call: `record()` an event, `record_download()`.
+
+    from learning.records.api import record, EventType
+
+    record(
+        event_type=EventType.COURSE_COMPLETED,
+        actor=request.user,
+        object_type="courses.coursepage",
+        object_id=str(page.pk),
+        dimensions={"course": str(page.translation_key)},
+        language=page.locale.language_code,
+    )
+
+Inside a transaction (a state change: enrolment, completion, attendance) the event
+row is written to PostgreSQL in that same transaction, so it is durable exactly when
+the state change is. Outside a transaction, pass `via="stream"` for high-rate activity:
+the event goes to the Redis stream (or, if Redis fails within a fraction of a second,
+straight to PostgreSQL) and Celery drains it. Either way it is stored before `record()`
+returns, and the caller never waits on a Celery task.
+
+Dimensions are the report's filters: "room", "course" (the course's
+language-independent key, e.g. Wagtail's translation_key, so that a completion counts
+once whatever the language version), "webinar", "recording". Room, course, webinar and
+recording events fill their own dimension from `object_id` when it is not given.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
+
+from learning.records.models import Event, EventType
+from learning.records.services import RecordsError, events_record
+
+__all__ = [
+    "CLIENT_EVENT_TYPES",
+    "DIMENSIONS",
+    "EventType",
+    "RecordsError",
+    "event_payload",
+    "events_after",
+    "record",
+    "record_download",
+    "recording_download_response",
+]
+
+DIMENSIONS = ("room", "course", "webinar", "recording")
+# The only events a browser may send to /api/v1/track/: its own viewing activity.
+# Completions, attendance and the like are recorded by the server's own services.
+CLIENT_EVENT_TYPES = frozenset({EventType.RECORDING_VIEWED, EventType.RESOURCE_VIEWED})
+_OWN_DIMENSION = {
+    EventType.ROOM_JOINED: "room",
+    EventType.ROOM_LEFT: "room",
+    EventType.COURSE_ENROLLED: "course",
+    EventType.COURSE_COMPLETED: "course",
+    EventType.CERTIFICATE_ISSUED: "course",
+    EventType.WEBINAR_REGISTERED: "webinar",
+    EventType.WEBINAR_ATTENDED: "webinar",
+    EventType.RECORDING_VIEWED: "recording",
+    EventType.RECORDING_DOWNLOADED: "recording",
+}
+MAX_CONTEXT_BYTES = 2000
+
+
+def _snapshot(actor) -> dict:
+    """The actor's country, sector and gender now, so later edits keep history."""
+    profile = None
+    if actor is not None and getattr(actor, "pk", None):
+        profile = getattr(actor, "_records_profile", None)
+        if profile is None:
+            from learning.accounts.models import Profile
+
+            profile = Profile.objects.filter(user_id=actor.pk).first()
+    if profile is None:
+        return {"country": "", "sector": "", "gender": "", "preferred_language": ""}
+    return {
+        "country": str(profile.country or ""),
+        "sector": profile.sector or "",
+        "gender": profile.gender or "",
+        "preferred_language": profile.preferred_language or "",
+    }
+
+
+def event_payload(
+    *,
+    event_type: str,
+    actor,
+    object_type: str,
+    object_id: str,
+    dimensions: dict | None = None,
+    language: str | None = None,
+    idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
+    context: dict | None = None,
+) -> dict:
+    """Validate one event and return it as plain data; raises RecordsError."""
+    if event_type not in EventType.values:
+        raise RecordsError(f"Unknown event type {event_type!r}.")
+    event_type = EventType(event_type)
+    if not object_type or not str(object_id):
+        raise RecordsError("An event needs an object type and an object id.")
+    dimensions = {key: str(value) for key, value in (dimensions or {}).items() if value}
+    unknown = set(dimensions) - set(DIMENSIONS)
+    if unknown:
+        raise RecordsError(f"Unknown dimensions: {', '.join(sorted(unknown))}.")
+    own = _OWN_DIMENSION.get(event_type)
+    if own and own not in dimensions:
+        dimensions[own] = str(object_id)
+    context = context or {}
+    if len(json.dumps(context, default=str)) > MAX_CONTEXT_BYTES:
+        raise RecordsError("The event context is too large.")
+    snapshot = _snapshot(actor)
+    language = (
+        language or translation.get_language() or snapshot["preferred_language"] or ""
+    )
+    explicit_time = occurred_at is not None
+    occurred_at = occurred_at or timezone.now()
+    if idempotency_key is None:
+        # Deterministic: the same state change recorded twice is one event.
+        parts = [
+            event_type.value,
+            str(getattr(actor, "pk", "") or ""),
+            object_type,
+            str(object_id),
+            json.dumps(dimensions, sort_keys=True),
+            occurred_at.isoformat() if explicit_time else "",
+        ]
+        idempotency_key = "d:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    if not 8 <= len(idempotency_key) <= 100:
+        raise RecordsError("An idempotency key has 8 to 100 characters.")
+    return {
+        "idempotency_key": idempotency_key,
+        "event_type": event_type.value,
+        "actor_id": getattr(actor, "pk", None),
+        "object_type": object_type[:60],
+        "object_id": str(object_id)[:100],
+        "occurred_at": occurred_at.isoformat(),
+        "language": language[:10],
+        "country": snapshot["country"],
+        "sector": snapshot["sector"],
+        "gender": snapshot["gender"],
+        **{name: dimensions.get(name, "")[:64] for name in DIMENSIONS},
+        "context": context,
+    }
+
+
+def record(
+    *,
+    event_type: str,
+    actor,
+    object_type: str,
+    object_id: str,
+    dimensions: dict | None = None,
+    language: str | None = None,
+    idempotency_key: str | None = None,
+    occurred_at: datetime | None = None,
+    context: dict | None = None,
+    via: str | None = None,
+) -> str:
+    """Record one learning event durably; returns its idempotency key.
+
+    `via`: None chooses PostgreSQL inside a transaction (durable with the state
+    change) and the Redis stream outside one; "database" or "stream" force a route.
+    Recording the same idempotency key twice stores one event. Without a key, the key
+    is derived from the type, actor, object, dimensions and an explicit occurred_at,
+    so pass a key (or occurred_at) for activity that may repeat. Raises RecordsError
+    for bad input, before anything is stored.
+    """
+    payload = event_payload(
+        event_type=event_type,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        dimensions=dimensions,
+        language=language,
+        idempotency_key=idempotency_key,
+        occurred_at=occurred_at,
+        context=context,
+    )
+    if via is None:
+        via = "database" if connection.in_atomic_block else "stream"
+    if via not in ("database", "stream"):
+        raise RecordsError(f"Unknown route {via!r}.")
+    events_record(payloads=[payload], via=via)
+    return payload["idempotency_key"]
+
+
+def record_download(
+    *,
+    request,
+    event_type: str,
+    object_type: str,
+    object_id: str,
+    dimensions: dict | None = None,
+    language: str | None = None,
+) -> str | None:
+    """Record one completed download of a whole file, for a file-serving view.
+
+    Call it once the whole body has been sent (or use a streaming wrapper below).
+    A range request (a player fetching part of a file) is not a download: nothing is
+    recorded and None is returned.
+    """
+    if event_type not in (
+        EventType.RESOURCE_DOWNLOADED,
+        EventType.RECORDING_DOWNLOADED,
+    ):
+        raise RecordsError("record_download records download events only.")
+    if request.headers.get("Range"):
+        return None
+    return record(
+        event_type=event_type,
+        actor=request.user if request.user.is_authenticated else None,
+        object_type=object_type,
+        object_id=object_id,
+        dimensions=dimensions,
+        language=language,
+        idempotency_key=f"download:{uuid.uuid4().hex}",
+        via="stream",
+    )
+
+
+def _chunks_then_record(chunks: Iterable[bytes], on_complete) -> Iterator[bytes]:
+    yield from chunks
+    # Reached only when the client took the last chunk: the whole file was sent.
+    on_complete()
+
+
+def recording_download_response(
+    *,
+    request,
+    chunks: Iterable[bytes],
+    event_type: str,
+    object_type: str,
+    object_id: str,
+    dimensions: dict | None = None,
+    language: str | None = None,
+    **response_kwargs,
+) -> StreamingHttpResponse:
+    """A streaming response that records a download after its last chunk is sent.
+
+    An aborted transfer records nothing. Range requests are never recorded, so a
+    view that answers a Range request with this wrapper records no download.
+    """
+
+    def on_complete():
+        record_download(
+            request=request,
+            event_type=event_type,
+            object_type=object_type,
+            object_id=object_id,
+            dimensions=dimensions,
+            language=language,
+        )
+
+    return StreamingHttpResponse(
+        _chunks_then_record(chunks, on_complete), **response_kwargs
+    )
+
+
+def events_after(
+    *, after_id: int, event_types: Iterable[str], limit: int = 500
+) -> list[dict]:
+    """Stored events of `event_types` with an id above `after_id`, by id, as dicts.
+
+    For feeds that mirror the records elsewhere (the xAPI store): page on with the
+    last "id" returned. Ids grow in insertion order, but a transaction may commit a
+    lower id after a higher one was read, so a feed re-reads a recent window.
+    Events whose learner was deleted (no actor) are left out.
+    """
+    return list(
+        Event.objects.filter(
+            pk__gt=after_id, event_type__in=list(event_types), actor__isnull=False
+        )
+        .order_by("pk")
+        .values(
+            "id",
+            "idempotency_key",
+            "event_type",
+            "actor_id",
+            "object_type",
+            "object_id",
+            "occurred_at",
+            "language",
+            "room",
+            "course",
+            "webinar",
+            "recording",
+            "context",
+        )[:limit]
+    )

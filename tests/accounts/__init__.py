@@ -1,0 +1,1 @@
+"""Tests of accounts, MFA, the one way in and profiles."""

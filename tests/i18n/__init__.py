@@ -1,0 +1,1 @@
+"""Tests of languages: prefixes, switcher, direction and our catalogues."""
