@@ -48,8 +48,10 @@ lint: $(VENV)/.test-installed ## ruff check and ruff format --check
 migrations-check: $(VENV)/.test-installed ## Fail when a model change has no migration
 	DJANGO_SETTINGS_MODULE=learning.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+PYTEST_WORKERS ?= 2
+
 test: install-test services lint migrations-check ## Run the whole test suite against PostgreSQL and Redis
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-test services ## Run the benchmarks under bench/ (outside the test suite)
 	$(PY) -m bench

@@ -6,7 +6,7 @@ download) and by many ranges, reading every byte. It prints the peak growth of t
 worker's resident memory (VmHWM after resetting it, minus the RSS at the reset); the
 target is under 50 MB.
 
-    .venv/bin/python bench/bench_recording_memory.py [--size-mb 1024] [--ranges 200]
+    .venv/bin/python -m bench.bench_recording_memory [--size-mb 1024] [--ranges 200]
 """
 
 import argparse
@@ -14,54 +14,29 @@ import http.client
 import os
 import random
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import (
+    database_create,
+    database_drop,
+    django_setup,
+    gunicorn_serving,
+    schema_create,
+    server_environment,
+)
+
 DATABASE = f"bench_recording_{os.getpid()}"
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 TARGET_MB = 50
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(private_root: Path, size: int) -> int:
     """Create the database, a public webinar and its recording; return its id."""
-    import psycopg
-
-    with psycopg.connect(
-        "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-    ) as connection:
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "learning.settings.test"
-    os.environ["PRIVATE_MEDIA_ROOT"] = str(private_root)
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.conf import settings
-
-    django.setup()
-
-    class NoMigrations(dict):
-        # Tables straight from the models: the benchmark needs the schema only.
-        def __contains__(self, item):
-            return True
-
-        def __getitem__(self, item):
-            return None
-
-    settings.MIGRATION_MODULES = NoMigrations()
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
+    django_setup(
+        database=database_create(DATABASE), PRIVATE_MEDIA_ROOT=str(private_root)
+    )
+    schema_create(migrations=False)  # the schema only: no migration data needed
     from django.db import connections
     from django.utils import timezone
     from wagtail.models import Locale, Page
@@ -106,15 +81,6 @@ def prepare(private_root: Path, size: int) -> int:
     return recording.pk
 
 
-def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(
-        "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-
-
 def status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -152,65 +118,33 @@ def main() -> None:
     size = options.size_mb * 1024 * 1024
 
     private_root = Path(tempfile.mkdtemp(prefix="bench-recordings-"))
-    recording_id = prepare(private_root, size)
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "learning.settings.test",
-        "DATABASE_URL": DATABASE_URL,
-        "PRIVATE_MEDIA_ROOT": str(private_root),
-        "PROTECTED_FILE_SERVING": "django",
-        "PYTHONPATH": str(ROOT),
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "learning.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "300",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
-    stream = f"/en/webinars/recordings/{recording_id}/stream/"
-    download = f"/en/webinars/recordings/{recording_id}/download/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
-        pid = worker_pid(server.pid)
-        # Warm up (imports, database connection), then reset the peak counter.
-        status, _ = fetch(port, stream, {"Range": "bytes=0-1048575"})
-        if status != 206:
-            raise SystemExit(f"warm-up answered {status}")
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-        baseline_kb = status_kb(pid, "VmRSS")
-        started = time.monotonic()
-        results = [fetch(port, stream), fetch(port, download)]
-        randomness = random.Random(1)
-        for _ in range(options.ranges):
-            first = randomness.randrange(0, size - 1)
-            last = min(first + randomness.randrange(1, 16 * 1024 * 1024), size - 1)
-            results.append(fetch(port, stream, {"Range": f"bytes={first}-{last}"}))
-        results.append(fetch(port, stream, {"Range": f"bytes={size // 2}-"}))
-        elapsed = time.monotonic() - started
-        peak_kb = status_kb(pid, "VmHWM")
+        recording_id = prepare(private_root, size)
+        stream = f"/en/webinars/recordings/{recording_id}/stream/"
+        download = f"/en/webinars/recordings/{recording_id}/download/"
+        environment = server_environment(PROTECTED_FILE_SERVING="django")
+        with gunicorn_serving(
+            workers=1, environment=environment, arguments=("--timeout", "300")
+        ) as (port, server):
+            pid = worker_pid(server.pid)
+            # Warm up (imports, database connection), then reset the peak counter.
+            status, _ = fetch(port, stream, {"Range": "bytes=0-1048575"})
+            if status != 206:
+                raise SystemExit(f"warm-up answered {status}")
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+            baseline_kb = status_kb(pid, "VmRSS")
+            started = time.monotonic()
+            results = [fetch(port, stream), fetch(port, download)]
+            randomness = random.Random(1)
+            for _ in range(options.ranges):
+                first = randomness.randrange(0, size - 1)
+                last = min(first + randomness.randrange(1, 16 * 1024 * 1024), size - 1)
+                results.append(fetch(port, stream, {"Range": f"bytes={first}-{last}"}))
+            results.append(fetch(port, stream, {"Range": f"bytes={size // 2}-"}))
+            elapsed = time.monotonic() - started
+            peak_kb = status_kb(pid, "VmHWM")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        drop_database()
+        database_drop(DATABASE)
         shutil.rmtree(private_root, ignore_errors=True)
 
     whole = [status for status, _ in results[:2]]

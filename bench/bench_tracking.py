@@ -58,7 +58,9 @@ LOGIN_SCRIPT = """
 import django, secrets
 django.setup()
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
+from importlib import import_module
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 from learning.accounts.models import Profile
 user, _ = get_user_model().objects.get_or_create(username="bench-learner")
 Profile.objects.update_or_create(user=user, defaults=dict(
@@ -70,7 +72,24 @@ session["_auth_user_id"] = str(user.pk)
 session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
 session["_auth_user_hash"] = user.get_session_auth_hash()
 session.create()
-print(session.session_key, secrets.token_hex(16))
+# A private room the learner belongs to, with one resource: the tracking endpoint
+# checks access to every object it records.
+from wagtail.models import Page
+from irooms.models import Membership, Resource, RoomIndexPage, RoomPage
+room = RoomPage.objects.filter(slug="bench-room").first()
+if room is None:
+    index = RoomIndexPage.objects.first() or Page.objects.filter(depth=2).first(
+        ).add_child(instance=RoomIndexPage(title="Rooms", slug="bench-rooms"))
+    room = index.add_child(instance=RoomPage(
+        title="Bench room", slug="bench-room", join_policy="invitation"))
+resource = Resource.objects.filter(title="Bench manual").first()
+if resource is None:
+    resource = Resource.objects.create(title="Bench manual", resource_type="manual")
+    resource.rooms.add(room)
+    resource.save()
+Membership.objects.get_or_create(room=room, user=user, defaults=dict(
+    role="participant", status="active"))
+print(session.session_key, secrets.token_hex(16), resource.pk, room.pk)
 """
 
 WRK_POST = """
@@ -83,7 +102,8 @@ local counter = 0
 local prefix = tostring(math.random(1, 1e9))
 request = function()
   counter = counter + 1
-  local body = '{"type":"resource_viewed","object_id":"12","room":"3",' ..
+  local body = '{"type":"resource_viewed","object_id":"%(resource)s",' ..
+    '"room":"%(room)s",' ..
     '"idempotency_key":"bench-' .. prefix .. '-' .. counter .. '"}'
   return wrk.format(nil, nil, nil, body)
 end
@@ -102,7 +122,7 @@ def run(*command, **kwargs) -> str:
     ).stdout
 
 
-def prepare_database() -> tuple[str, str]:
+def prepare_database() -> tuple[str, str, str, str]:
     exists = run(
         "psql",
         "-h",
@@ -115,8 +135,10 @@ def prepare_database() -> tuple[str, str]:
     if not exists.strip():
         run("createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE)
     run(sys.executable, "manage.py", "migrate", "--noinput", cwd=ROOT)
-    session, csrf = run(sys.executable, "-c", LOGIN_SCRIPT, cwd=ROOT).split()
-    return session, csrf
+    session, csrf, resource, room = run(
+        sys.executable, "-c", LOGIN_SCRIPT, cwd=ROOT
+    ).split()
+    return session, csrf, resource, room
 
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> float:
@@ -154,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    session, csrf = prepare_database()
+    session, csrf, resource, room = prepare_database()
     port = free_port()
     server = subprocess.Popen(
         [
@@ -180,7 +202,16 @@ def main(argv: list[str] | None = None) -> None:
             time.sleep(0.2)
         base = f"http://127.0.0.1:{port}"
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write(WRK_POST % {"session": session, "csrf": csrf, "port": port})
+            lua.write(
+                WRK_POST
+                % {
+                    "session": session,
+                    "csrf": csrf,
+                    "port": port,
+                    "resource": resource,
+                    "room": room,
+                }
+            )
         wait_for_workers(base, options.workers)
         # Warm up both, then measure in turn.
         wrk(f"{base}/bench/trivial/", 2, options.connections)

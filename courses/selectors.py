@@ -457,22 +457,16 @@ def catalogue_courses(*, index_page, user) -> list[CoursePage]:
 
 
 def room_courses(*, room_id: int) -> list[dict]:
-    room_key = (
-        Page.objects.filter(pk=room_id)
-        .values_list("translation_key", flat=True)
-        .first()
-    )
-    if room_key is None:
-        return []
+    """Live courses linked to the room or a translation of it: one query."""
+    room_keys = Page.objects.filter(pk=room_id).values("translation_key")
     course_keys = (
         CoursePage.objects.live()
-        .filter(rooms__translation_key=room_key)
-        .values_list("translation_key", flat=True)
-        .distinct()
+        .filter(rooms__translation_key__in=room_keys)
+        .values("translation_key")
     )
     versions = list(
         CoursePage.objects.live()
-        .filter(translation_key__in=list(course_keys))
+        .filter(translation_key__in=course_keys)
         .select_related("locale")
         .order_by("title")
     )

@@ -53,3 +53,43 @@ def rooms_for_user(user: User | AnonymousUser) -> list[dict]:
         {"id": room.pk, "title": room.title, "url": room.url}
         for room in rooms_of_member(user=user)
     ]
+
+
+def resource_access(
+    user: User | AnonymousUser, resource_id, room_id=None
+) -> dict | None:
+    """The rooms through which the user may see a resource, else None.
+
+    Dict: id, rooms (ids the user can view, sorted), room (`room_id` when it is one
+    of them, else the first). None for a missing resource, one in no room the user
+    can view, or a `room_id` that is not one of its rooms the user can view.
+    """
+    from irooms.models import Resource
+
+    try:
+        resource_id = int(resource_id)
+    except (TypeError, ValueError):
+        return None
+    room_ids = sorted(
+        Resource.rooms.through.objects.filter(resource_id=resource_id).values_list(
+            "roompage_id", flat=True
+        )
+    )
+    visible = [pk for pk in room_ids if access.user_can_view_room(user, pk)]
+    if not visible:
+        return None
+    if room_id not in (None, ""):
+        if str(room_id) not in {str(pk) for pk in visible}:
+            return None
+        room = int(room_id)
+    else:
+        room = visible[0]
+    return {"id": resource_id, "rooms": visible, "room": room}
+
+
+def resource_tracking_access(*, user, object_id: str, dimensions: dict):
+    """The records app's tracking check for "irooms.resource" (see apps.py)."""
+    found = resource_access(user, object_id, dimensions.get("room"))
+    if found is None:
+        return None
+    return {"dimensions": {"room": str(found["room"])}}

@@ -12,3 +12,8 @@ class IroomsConfig(AppConfig):
         from irooms import signals
 
         signals.connect()
+
+        from irooms.api import resource_tracking_access
+        from learning.records.api import tracking_access_register
+
+        tracking_access_register("irooms.resource", resource_tracking_access)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from learning.celery import app as celery_app
@@ -100,6 +101,27 @@ class CeleryWorker:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def cache_forget_own_keys() -> None:
+    """Delete this process's cache keys: rate limits, used TOTP codes, page roots.
+
+    Only keys under this process's own prefix go: other test runs share the Redis
+    database, so `cache.clear()` (FLUSHDB) would wipe their state too. Wagtail caches
+    its site root paths there, and a flush between tests does not tell it.
+    """
+    client = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Every test starts and ends with none of this process's cached state."""
+    cache_forget_own_keys()
+    yield
+    cache_forget_own_keys()
 
 
 @pytest.fixture

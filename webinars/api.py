@@ -32,3 +32,47 @@ def upcoming_for_room(room_id: int, limit: int = 5) -> list[dict]:
             room_id=room_id, limit=limit
         )
     ]
+
+
+def recording_access(user, recording_id) -> dict | None:
+    """What a user may know about a ready recording they can see, else None.
+
+    Dict: id, webinar (id), room (id of the series' first room, "" for a public
+    series), duration (stored seconds, None when unknown). None for a recording
+    that does not exist, is not ready, or whose series the user may not see.
+    """
+    try:
+        recording_id = int(recording_id)
+    except (TypeError, ValueError):
+        return None
+    from webinars.models import Recording
+
+    recording = (
+        Recording.objects.select_related("webinar").filter(pk=recording_id).first()
+    )
+    if recording is None or not selectors.recording_visible_to_user(
+        recording=recording, user=user
+    ):
+        return None
+    room_ids = sorted(recording.webinar.series.rooms.values_list("pk", flat=True))
+    return {
+        "id": recording.pk,
+        "webinar": recording.webinar_id,
+        "room": room_ids[0] if room_ids else "",
+        "duration": recording.duration_seconds,
+    }
+
+
+def recording_tracking_access(*, user, object_id: str, dimensions: dict):
+    """The records app's tracking check for "webinars.recording" (see apps.py)."""
+    access = recording_access(user, object_id)
+    if access is None:
+        return None
+    return {
+        "duration": access["duration"],
+        "dimensions": {
+            "webinar": str(access["webinar"]),
+            "recording": str(access["id"]),
+            "room": str(access["room"]),
+        },
+    }

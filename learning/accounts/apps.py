@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
     name = "learning.accounts"
     label = "accounts"
     verbose_name = _("Accounts and profiles")
+
+    def ready(self):
+        from learning.accounts import signals
+
+        signals.connect()

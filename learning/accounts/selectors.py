@@ -1,8 +1,11 @@
 """Reads about users: who must use MFA, and whose profile is complete."""
 
+import uuid
+
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import Exists
 
 from learning.accounts.models import TRAINERS_GROUP, Profile
@@ -36,6 +39,28 @@ def user_requires_mfa(user: AbstractBaseUser) -> bool:
         )
         .exists()
     )
+
+
+ACCESS_VERSION_KEY = "accounts:access-version:{user_id}"
+
+
+def user_access_version(user_id: int) -> str | None:
+    """A token that changes whenever the user's groups, staff flags or room roles do.
+
+    Decisions cached against it (the MFA gate, tracking access) are void once it
+    changes. None when the cache cannot answer: then cache nothing.
+    """
+    key = ACCESS_VERSION_KEY.format(user_id=user_id)
+    try:
+        version = cache.get(key)
+        if version is None:
+            # A fresh token, never a constant: an evicted key must not bring an
+            # old version (and the decisions cached against it) back.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage only disables caching
+        return None
+    return version
 
 
 def user_has_totp(user: AbstractBaseUser) -> bool:

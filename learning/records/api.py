@@ -24,12 +24,15 @@ once whatever the language version), "webinar", "recording". Room, course, webin
 recording events fill their own dimension from `object_id` when it is not given.
 """
 
+import contextlib
 import hashlib
 import json
+import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
@@ -37,16 +40,26 @@ from django.utils import timezone, translation
 from learning.records.models import Event, EventType
 from learning.records.services import RecordsError, events_record
 
+logger = logging.getLogger(__name__)
+
+
+class TrackingDenied(RecordsError):
+    """The user may not track events about this object (an HTTP 403)."""
+
+
 __all__ = [
     "CLIENT_EVENT_TYPES",
     "DIMENSIONS",
     "EventType",
     "RecordsError",
+    "actor_snapshot_forget",
     "event_payload",
     "events_after",
     "record",
     "record_download",
     "recording_download_response",
+    "tracking_access_check",
+    "tracking_access_register",
 ]
 
 DIMENSIONS = ("room", "course", "webinar", "recording")
@@ -66,24 +79,160 @@ _OWN_DIMENSION = {
 }
 MAX_CONTEXT_BYTES = 2000
 
+# object type -> checker(*, user, object_id, dimensions) -> dict | None. Apps
+# register theirs in AppConfig.ready(); an object type nobody registered is refused.
+_TRACKING_ACCESS: dict[str, Callable[..., dict | None]] = {}
 
-def _snapshot(actor) -> dict:
-    """The actor's country, sector and gender now, so later edits keep history."""
-    profile = None
-    if actor is not None and getattr(actor, "pk", None):
-        profile = getattr(actor, "_records_profile", None)
-        if profile is None:
-            from learning.accounts.models import Profile
 
-            profile = Profile.objects.filter(user_id=actor.pk).first()
+def tracking_access_register(
+    object_type: str, checker: Callable[..., dict | None]
+) -> Callable[..., dict | None] | None:
+    """Let browsers track events about `object_type`, after `checker` agrees.
+
+    `checker(user=..., object_id=..., dimensions=...)` answers None when the user
+    may not see the object (the event is refused), else a dict with the server's
+    facts: "dimensions" (they replace what the browser claimed) and, for
+    recordings, "duration" in seconds (None when unknown). Returns the checker it
+    replaced, if any.
+    """
+    previous = _TRACKING_ACCESS.get(object_type)
+    _TRACKING_ACCESS[object_type] = checker
+    return previous
+
+
+def tracking_access_unregister(object_type: str) -> None:
+    """Stop accepting browser events about `object_type` (deny by default)."""
+    _TRACKING_ACCESS.pop(object_type, None)
+
+
+# A granted access is remembered this long for the same user, object and claimed
+# dimensions. A change of the user's roles voids it at once (the access version);
+# a change of the object itself (a resource taken out of a room, a series made
+# private) takes effect within this time, for view counting only.
+ACCESS_CACHE_SECONDS = 60
+
+
+def _access_cache_key(user, object_type, object_id, dimensions) -> str | None:
+    from learning.accounts.selectors import user_access_version
+
+    # The MFA middleware read it at the start of this request.
+    version = getattr(user, "_access_version", None) or user_access_version(user.pk)
+    if version is None:
+        return None
+    claimed = json.dumps(dimensions, sort_keys=True)
+    digest = hashlib.sha256(
+        "\x1f".join([object_type, str(object_id), claimed]).encode()
+    ).hexdigest()[:32]
+    return f"records:access:{user.pk}:{version}:{digest}"
+
+
+def _access_and_snapshot_get(user, key: str | None) -> dict | None:
+    """The cached access facts; the actor's snapshot rides in the same round trip."""
+    if key is None:
+        return None
+    snapshot_key = SNAPSHOT_CACHE_KEY.format(user_id=user.pk)
+    try:
+        found = cache.get_many([key, snapshot_key])
+    except Exception:  # noqa: BLE001 - ask the app instead
+        return None
+    if snapshot_key in found:
+        user._records_snapshot = found[snapshot_key]
+    return found.get(key)
+
+
+def _cache_get(key: str | None):
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - ask the app instead
+        return None
+
+
+def _cache_set(key: str | None, value, seconds: int) -> None:
+    if key is None:
+        return
+    with contextlib.suppress(Exception):  # a cache outage only disables caching
+        cache.set(key, value, seconds)
+
+
+def tracking_access_check(
+    *, user, object_type: str, object_id: str, dimensions: dict
+) -> dict:
+    """The server's facts about an object the user tracks; raises RecordsError.
+
+    Deny by default: an object type without a registered checker, or a checker
+    that answers None (no access, or no such object), refuses the event.
+    """
+    checker = _TRACKING_ACCESS.get(object_type)
+    if checker is None:
+        raise TrackingDenied(f"Events about {object_type!r} cannot be tracked.")
+    key = _access_cache_key(user, object_type, object_id, dimensions)
+    facts = _access_and_snapshot_get(user, key)
+    if facts is None:
+        facts = checker(
+            user=user, object_id=str(object_id), dimensions=dict(dimensions)
+        )
+        if facts is not None:
+            _cache_set(key, facts, ACCESS_CACHE_SECONDS)
+    if facts is None:
+        raise TrackingDenied(
+            f"You cannot access {object_type} {object_id!s}, or it does not exist."
+        )
+    return facts
+
+
+_EMPTY_SNAPSHOT = {"country": "", "sector": "", "gender": "", "preferred_language": ""}
+SNAPSHOT_CACHE_KEY = "records:snapshot:{user_id}"
+SNAPSHOT_CACHE_SECONDS = 600
+
+
+def actor_snapshot_forget(*, user_id: int) -> None:
+    """Drop the cached snapshot of a user's profile (it changed or went away)."""
+    try:
+        cache.delete(SNAPSHOT_CACHE_KEY.format(user_id=user_id))
+    except Exception:  # noqa: BLE001 - the entry expires by itself
+        logger.warning("Could not forget the profile snapshot of user %s", user_id)
+
+
+def _profile_snapshot(profile) -> dict:
     if profile is None:
-        return {"country": "", "sector": "", "gender": "", "preferred_language": ""}
+        return dict(_EMPTY_SNAPSHOT)
     return {
         "country": str(profile.country or ""),
         "sector": profile.sector or "",
         "gender": profile.gender or "",
         "preferred_language": profile.preferred_language or "",
     }
+
+
+def _snapshot(actor) -> dict:
+    """The actor's country, sector and gender now, so later edits keep history.
+
+    Cached per user (the tracking hot path); a profile save forgets the entry.
+    """
+    if actor is None or not getattr(actor, "pk", None):
+        return dict(_EMPTY_SNAPSHOT)
+    profile = getattr(actor, "_records_profile", None)
+    if profile is not None:
+        return _profile_snapshot(profile)
+    prefetched = getattr(actor, "_records_snapshot", None)
+    if prefetched is not None:
+        return prefetched
+    key = SNAPSHOT_CACHE_KEY.format(user_id=actor.pk)
+    try:
+        snapshot = cache.get(key)
+    except Exception:  # noqa: BLE001 - read the database instead
+        snapshot, key = None, None
+    if snapshot is None:
+        from learning.accounts.models import Profile
+
+        snapshot = _profile_snapshot(Profile.objects.filter(user_id=actor.pk).first())
+        # A profile save forgets the entry (post_save, and again after commit);
+        # a profile change rolled back after an event was recorded in its own
+        # transaction could linger until SNAPSHOT_CACHE_SECONDS.
+        _cache_set(key, snapshot, SNAPSHOT_CACHE_SECONDS)
+    return snapshot
 
 
 def event_payload(

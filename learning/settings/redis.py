@@ -22,3 +22,7 @@ CACHES = {
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "learning"),
     }
 }
+
+# Sessions are read from the cache (written through to PostgreSQL, which stays the
+# durable copy): a signed-in request makes no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

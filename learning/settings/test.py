@@ -4,9 +4,13 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/learning")
 # Each test process (and the Celery worker it starts, which inherits the environment)
-# gets its own queue and cache prefix, so parallel runs never take each other's work.
-os.environ.setdefault("CELERY_QUEUE", f"test-{os.getpid()}")
-os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.getpid()}")
+# gets its own queue, cache prefix and event stream, so parallel runs never take each
+# other's work. pytest-xdist workers inherit the controller's environment, so the
+# run id is kept per xdist worker.
+_RUN_SLOT = "LEARNING_TEST_RUN_" + (os.environ.get("PYTEST_XDIST_WORKER") or "main")
+TEST_RUN_ID = os.environ.setdefault(_RUN_SLOT, f"test-{os.getpid()}")
+os.environ["CELERY_QUEUE"] = TEST_RUN_ID
+os.environ["CACHE_KEY_PREFIX"] = TEST_RUN_ID
 
 from learning.settings.base import *  # noqa: E402,F403
 from learning.settings.base import STORAGES  # noqa: E402
@@ -20,7 +24,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = os.environ.get(
     "TEST_WORKER_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
 )
-EMAIL_FILE_PATH = os.environ.get("TEST_WORKER_EMAIL_FILE_PATH", "")
+EMAIL_FILE_PATH = os.environ.get("TEST_WORKER_EMAIL_FILE_PATH") or EMAIL_FILE_PATH  # noqa: F405
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,20 +5,6 @@ import time
 
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.conf import settings
-from django.core.cache import cache
-
-
-def cache_forget_own_keys() -> None:
-    """Delete this process's cache keys: rate limits, used TOTP codes, page roots.
-
-    Only keys under this process's own prefix go: other test runs share the Redis
-    database, so `cache.clear()` (FLUSHDB) would wipe their state too.
-    """
-    client = cache._cache.get_client(write=True)
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    for key in client.scan_iter(match=f"{prefix}:*"):
-        client.delete(key)
 
 
 def log_in(client, *, email: str, password: str, next_url: str = ""):

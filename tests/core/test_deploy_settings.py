@@ -16,6 +16,8 @@ SETTINGS_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
     "CELERY_QUEUE",
     "CACHE_KEY_PREFIX",
+    # The browser fixture sets it for the test process only; a deployment never does.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 

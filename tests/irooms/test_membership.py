@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from irooms.api import room_role, rooms_for_user, user_can_view_room
 from irooms.models import Invitation, JoinPolicy, Membership, MembershipStatus, Role
+from irooms.services import membership_role_change
 from tests.irooms.factories import (
     ResourceFactory,
     member_add,
@@ -210,11 +211,11 @@ def test_invitation_email_is_not_sent_for_a_bad_address():
 def test_room_trainer_without_a_second_factor_is_sent_to_set_one_up():
     # given a participant without an authenticator, then made a trainer of the room
     room = room_create()
-    member_add(room=room, role=Role.TRAINER)
+    trainer = member_add(room=room, role=Role.TRAINER)
     user = member_add(room=room)
     client = client_for(user)
     assert client.get(room.url).status_code == 200
-    Membership.objects.filter(room=room, user=user).update(role=Role.TRAINER)
+    membership_role_change(room=room, user_id=user.pk, role=Role.TRAINER, actor=trainer)
 
     # when they open the room again
     response = client.get(room.url)

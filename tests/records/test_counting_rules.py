@@ -14,7 +14,7 @@ from learning.records.selectors import training_report
 from tests.factories import ProfileFactory
 from tests.records.tracking import TRACK_URL, playback, report_today, settle, track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stand_in_catalogue")]
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 YEAR_2026 = (date(2026, 1, 1), date(2026, 12, 31))

@@ -16,7 +16,7 @@ from tests.conftest import CeleryWorker, wait_until
 from tests.factories import ProfileFactory
 from tests.records.tracking import playback, report_today, track
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("stand_in_catalogue")]
 
 
 @pytest.fixture

@@ -8,6 +8,18 @@ from learning.records.selectors import training_report
 from learning.records.services import rollup_dirty_days, stream_drain
 
 TRACK_URL = "/api/v1/track/"
+# The stored duration (seconds) of each stand-in recording; see stand_in_catalogue.
+STAND_IN_DURATIONS: dict[str, float | None] = {}
+
+
+def stand_in_recording_access(*, user, object_id, dimensions):
+    """Any recording id exists and is visible, with the duration a test gave it."""
+    return {"duration": STAND_IN_DURATIONS.get(object_id, 600)}
+
+
+def stand_in_resource_access(*, user, object_id, dimensions):
+    """Any resource id exists and is visible through the room the browser named."""
+    return {"dimensions": {}}
 
 
 def track(client, **event):
@@ -19,6 +31,8 @@ def track(client, **event):
 
 
 def playback(client, recording: str, seconds_played: float, duration=600, **extra):
+    """Report playback of a stand-in recording whose stored duration is `duration`."""
+    STAND_IN_DURATIONS[recording] = duration
     return track(
         client,
         type="recording_viewed",

@@ -70,7 +70,13 @@ def test_sample_package_launches_records_progress_resumes_and_completes(
     )
     assert not dialogs, f"The SCO complained: {dialogs}"
 
-    # when the learner comes back later
+    # when the learner leaves (the SCO suspends on unload) and comes back later
+    page.goto("/en/")
+    wait_until(
+        lambda: attempt_of(user).exit == "suspend",
+        timeout=20,
+        message="Leaving the SCO did not suspend the attempt.",
+    )
     page.goto(lesson.url)
 
     # then the SCO offers to resume and opens the page where they stopped
@@ -80,7 +86,6 @@ def test_sample_package_launches_records_progress_resumes_and_completes(
         message="The SCO did not resume at the bookmark.",
     )
     assert any("resume" in message for message in dialogs)
-    assert attempt_of(user).exit == "suspend"
     assert not LessonCompletion.objects.filter(user=user).exists()
 
     # when they page on to the end
