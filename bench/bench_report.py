@@ -176,7 +176,7 @@ def reporting_key() -> str:
     from django.contrib.auth.models import Group
 
     from learning.accounts.models import REPORTING_GROUP
-    from learning.records.services import reporting_token_create
+    from learning.records.tokens import reporting_token_create
 
     user, _ = get_user_model().objects.get_or_create(
         username="bench-reporter", defaults={"is_staff": True}

@@ -1,8 +1,14 @@
-"""Certificate PDFs in the learner's language: Noto fonts, Arabic shaped right-to-left.
+"""Certificate PDFs in the learner's language: Arabic shaped right-to-left, CJK.
 
 The wording is translated with gettext (courses/locale). Fonts are looked up in
-`settings.CERTIFICATE_FONT_DIRS` (Debian's fonts-noto-core and fonts-noto-cjk by
-default); a missing font is a configuration error, never a PDF with empty boxes.
+`settings.CERTIFICATE_FONT_DIRS` (Debian's fonts-noto-core and fonts-wqy-microhei
+by default); a missing font is a configuration error, never a PDF with empty boxes.
+
+Chinese is set in WenQuanYi Micro Hei, a TrueType-outline font: fpdf2 embeds it as
+a CIDFontType2 with the Identity-H encoding, which PDF readers (and pypdf) turn back
+into text. Noto Sans CJK has CFF outlines, which fpdf2 embeds with a CMap stream
+of its own as encoding; its glyphs were right, but text extraction, copy and
+search then gave a NUL before every character.
 """
 
 from functools import cache
@@ -26,8 +32,8 @@ DEFAULT_FONT_DIRS = [
 FONTS = {
     "latin": ("NotoSans-Regular.ttf", 0),
     "arabic": ("NotoNaskhArabic-Regular.ttf", 0),
-    # NotoSansCJK-Regular.ttc holds JP, KR, SC, TC, HK: index 2 is Simplified Chinese.
-    "cjk": ("NotoSansCJK-Regular.ttc", 2),
+    # TrueType outlines (see above); the collection's first face is Micro Hei.
+    "cjk": ("wqy-microhei.ttc", 0),
 }
 LANGUAGE_FONT = {"ar": "arabic", "zh-hans": "cjk"}
 
@@ -62,7 +68,7 @@ def font_file(name: str) -> str:
             return str(matches[0])
     raise ImproperlyConfigured(
         f"Font {name} not found in {directories}: install fonts-noto-core and "
-        "fonts-noto-cjk (scripts/test-system-deps.sh) or set CERTIFICATE_FONT_DIRS."
+        "fonts-wqy-microhei (scripts/test-system-deps.sh) or set CERTIFICATE_FONT_DIRS."
     )
 
 

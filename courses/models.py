@@ -21,18 +21,24 @@ from courses.blocks import LessonBodyBlock, QuizQuestionsBlock
 
 
 class ViewRestrictionsInOneQueryMixin:
-    """Wagtail's view-restriction check in one query instead of two.
+    """Wagtail's view-restriction check in one query instead of two, or none.
 
     Same answer as `Page.get_view_restrictions`: restrictions on this page, on its
     ancestors and on the pages those are aliases of; the ancestors are known from
-    the tree path, so they need no query of their own.
+    the tree path, so they need no query of their own. When no page on that path
+    is restricted (the cached set of restricted paths says so), there is nothing
+    to ask the database.
     """
 
     def get_view_restrictions(self):
+        from courses.selectors import restricted_page_paths
+
         paths = [
             self.path[:end]
             for end in range(self.steplen, len(self.path) + 1, self.steplen)
         ]
+        if restricted_page_paths().isdisjoint(paths):
+            return PageViewRestriction.objects.none()
         alias_sources = Page.objects.filter(
             path__in=paths, alias_of__isnull=False
         ).values("alias_of_id")
@@ -51,6 +57,21 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        """Find the course by its slug in the cache (a query only after an edit).
+
+        Wagtail asks for the child, then for its specific page; a course that is
+        not live is a 404 either way.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        from courses.selectors import live_course_by_slug
+
+        course = live_course_by_slug(index_page=self, slug=path_components[0])
+        if course is None:
+            raise Http404
+        return course.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import catalogue_courses
@@ -230,10 +251,15 @@ class LessonPage(ViewRestrictionsInOneQueryMixin, Page):
         return course_child_serve(self, request, super().serve, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_child_context
+        from courses.selectors import course_child_context, lesson_body_html
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_child_context(page=self, user=request.user))
+        context["body_html"] = lesson_body_html(
+            lesson=self,
+            context=context,
+            cached=not getattr(request, "is_preview", False),  # a draft: as it is
+        )
         return context
 
 

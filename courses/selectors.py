@@ -1,17 +1,45 @@
-"""Reads for courses: outlines, access, progress, dashboards; flat query counts."""
+"""Reads for courses: outlines, access, progress, dashboards; flat query counts.
 
+What every learner sees alike (a course found by its slug, its outline, its pages, a
+lesson's rendered blocks, which pages carry view restrictions) is cached in Redis
+under the current *content generation*: any edit of published content (a page saved,
+published, unpublished, moved or deleted, a site, view restriction, image or
+document changed) starts a new generation, so a change shows at once. What belongs
+to one learner (enrolment, progress, completion) is always read from the database.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from uuid import UUID
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
 
+from asgiref.local import Local
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, IntegerField, OuterRef, Subquery, Value
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    UUIDField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
 from courses.models import (
+    Certificate,
     CourseCompletion,
     CoursePage,
     Enrolment,
@@ -22,6 +50,99 @@ from courses.models import (
     QuizPage,
 )
 from learning.accounts.selectors import profile_is_complete
+
+# --- Content cache --------------------------------------------------------------------
+
+CONTENT_GENERATION_KEY = "courses:content-generation"
+# Entries of past generations are never read again; they only wait to expire.
+CONTENT_CACHE_SECONDS = 24 * 60 * 60
+_MISSING = object()
+
+
+# A request reads the generation once (a Redis round trip less for every cached
+# thing it shows); tasks and commands, outside requests, read it at every use.
+_request_state = Local()
+
+
+def content_generation_request_started() -> None:
+    _request_state.in_request = True
+    _request_state.generation = None
+
+
+def content_generation_request_finished() -> None:
+    _request_state.in_request = False
+    _request_state.generation = None
+
+
+def content_generation_forget() -> None:
+    """After a new generation was started: this request reads it again."""
+    _request_state.generation = None
+
+
+def content_generation() -> str:
+    """The current generation of published content (a random token)."""
+    generation = getattr(_request_state, "generation", None)
+    if generation is not None:
+        return generation
+    generation = cache.get(CONTENT_GENERATION_KEY)
+    if generation is None:
+        # A new random token, never an old one: entries cached under a generation
+        # whose key Redis evicted must not come back to life.
+        cache.add(CONTENT_GENERATION_KEY, uuid4().hex, timeout=None)
+        generation = cache.get(CONTENT_GENERATION_KEY)
+    if getattr(_request_state, "in_request", False):
+        _request_state.generation = generation
+    return generation
+
+
+def _content_key(name: str) -> str:
+    return f"courses:{content_generation()}:{name}"
+
+
+def content_cached(name: str, fill: Callable[[], Any]) -> Any:
+    """`fill()`'s answer, cached under `name` for the current content generation."""
+    key = _content_key(name)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = fill()
+        cache.set(key, value, CONTENT_CACHE_SECONDS)
+    return value
+
+
+def content_cached_many(
+    names: list[str], fill: Callable[[list[str]], dict[str, Any]]
+) -> dict[str, Any]:
+    """Like `content_cached` for many names in one round trip; `fill(missing names)`
+    answers those not cached (a name it leaves out is cached as None)."""
+    prefix = _content_key("")
+    found = cache.get_many([prefix + name for name in names])
+    values = {name: found[prefix + name] for name in names if prefix + name in found}
+    missing = [name for name in names if name not in values]
+    if missing:
+        filled = fill(missing)
+        new = {name: filled.get(name) for name in missing}
+        cache.set_many(
+            {prefix + name: value for name, value in new.items()},
+            CONTENT_CACHE_SECONDS,
+        )
+        values.update(new)
+    return values
+
+
+def restricted_page_paths() -> frozenset[str]:
+    """Paths of the pages whose view restrictions apply to them and their subtree:
+    pages with a restriction and aliases of such pages (cached)."""
+
+    def fill() -> frozenset[str]:
+        restricted = PageViewRestriction.objects.values("page_id")
+        return frozenset(
+            Page.objects.filter(
+                Q(pk__in=restricted) | Q(alias_of_id__in=restricted)
+            ).values_list("path", flat=True)
+        )
+
+    return content_cached("restricted-paths", fill)
+
 
 # --- Course structure ---------------------------------------------------------------
 
@@ -37,8 +158,9 @@ class CourseOutline:
     """A course's live modules, lessons and quizzes in tree order (one query).
 
     The items are plain `Page` objects carrying what the outline needs:
-    `outline_kind` ("module", "lesson" or "quiz"), `required` (lessons) and
-    `is_final_assessment` (quizzes); `specific_class` names the real page type.
+    `outline_kind` ("module", "lesson" or "quiz"), `required` (lessons),
+    `is_final_assessment` (quizzes) and `href` (the page's URL, worked out once);
+    `specific_class` names the real page type.
     """
 
     modules: list[ModuleOutline]
@@ -72,10 +194,17 @@ def _outline_kinds() -> dict[int, str]:
 
 
 def course_outline(*, course: CoursePage) -> CourseOutline:
-    """The live outline; reuses the one `CoursePage.route` loaded for this request."""
+    """The live outline (cached); reuses the one `CoursePage.route` loaded for this
+    request."""
     prefetched = getattr(course, "_prefetched_outline", None)
     if prefetched is not None:
         return prefetched
+    return content_cached(
+        f"outline:{course.pk}", lambda: _course_outline_load(course=course)
+    )
+
+
+def _course_outline_load(*, course: CoursePage) -> CourseOutline:
     kinds = _outline_kinds()
     pages = (
         Page.objects.live()
@@ -91,6 +220,7 @@ def course_outline(*, course: CoursePage) -> CourseOutline:
     items: list[Page] = []
     for page in pages:
         page.outline_kind = kinds[page.content_type_id]
+        page.href = page.get_url()
         page.required = page.lesson_required if page.outline_kind == "lesson" else None
         page.is_final_assessment = (
             page.quiz_final if page.outline_kind == "quiz" else None
@@ -114,7 +244,7 @@ def course_outline(*, course: CoursePage) -> CourseOutline:
 
 
 def course_outline_item_for_path(*, course: CoursePage, url_path: str) -> Page | None:
-    """The live module, lesson or quiz at `url_path` in the course (two queries).
+    """The live module, lesson or quiz at `url_path` in the course (cached).
 
     The outline is kept on the course for the rest of the request, and the course
     on the page, so serving the page needs neither again.
@@ -125,9 +255,94 @@ def course_outline_item_for_path(*, course: CoursePage, url_path: str) -> Page |
     found = next((page for page in candidates if page.url_path == url_path), None)
     if found is None:
         return None
-    page = found.specific_class.objects.get(pk=found.pk)
+    page = content_cached(
+        f"page:{found.pk}", lambda: found.specific_class.objects.get(pk=found.pk)
+    )
     page._course = course
     return page
+
+
+def live_course_by_slug(*, index_page: Page, slug: str) -> CoursePage | None:
+    """The live course under the catalogue `index_page` with this slug, its outline
+    loaded with it (cached together: one round trip)."""
+
+    def load() -> CoursePage | None:
+        course = (
+            CoursePage.objects.live().child_of(index_page).filter(slug=slug).first()
+        )
+        if course is not None:
+            course._prefetched_outline = course_outline(course=course)
+        return course
+
+    return content_cached(f"course:{index_page.pk}:{slug}", load)
+
+
+# --- Routing --------------------------------------------------------------------------
+
+COURSE_PAGE_TYPES = (CoursePage, ModulePage, LessonPage, QuizPage)
+# First segments of the paths (a catalogue's slug, in each language) at which this
+# process saw Wagtail find a course page: only those paths are looked up in the
+# cache, so that other pages (rooms, webinars) pay no round trip for it. The routes
+# cached belong to a content generation, so a stale segment here costs a look-up,
+# never a wrong page.
+_course_sections: set[str] = set()
+_MAX_COURSE_SECTIONS = 64  # paths are the client's: never let them grow the memory
+
+
+def course_route(*, request, path: str) -> RouteResult | None:
+    """Wagtail's route to `path` (`Page.route_for_request`); a course page's cached.
+
+    A route depends on the site, the language and the live pages, never on the
+    user. To find one, Wagtail walks the tree from the site's root (four queries
+    before the course's own routing); the course page it found, with its course
+    and outline, is cached for the content generation, and the next request gets
+    it in the slot Wagtail keeps for the route on the request. Serving the page
+    (view restrictions, hooks, the enrolment gate) stays Wagtail's and ours.
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        return Page.route_for_request(request, path)
+    section = path.split("/", 1)[0]
+    # Read the generation before the pages: a route found from rows an edit has
+    # since replaced must be stored under the generation that edit ended.
+    key = _content_key(
+        f"route:{site.pk}:{get_language()}:" + hashlib.sha256(path.encode()).hexdigest()
+    )
+    if section in _course_sections:
+        page = cache.get(key)
+        if page is not None:
+            request._wagtail_route_for_request = RouteResult(page)
+            return request._wagtail_route_for_request
+    route = Page.route_for_request(request, path)
+    if (
+        route is not None
+        and isinstance(route.page, COURSE_PAGE_TYPES)
+        and not route.args
+        and not route.kwargs
+    ):
+        cache.set(key, route.page, CONTENT_CACHE_SECONDS)
+        if len(_course_sections) >= _MAX_COURSE_SECTIONS:
+            _course_sections.clear()
+        _course_sections.add(section)
+    return route
+
+
+def lesson_body_html(*, lesson: LessonPage, context: dict, cached: bool) -> SafeString:
+    """The lesson's blocks as HTML, rendered once per edit and language if `cached`
+    (the live page; a preview shows the draft's own blocks).
+
+    Nothing in a lesson's blocks depends on the learner (their progress is shown
+    around them), so every learner gets the same HTML.
+    """
+
+    def render() -> str:
+        return "".join(block.render_as_block(context) for block in lesson.body)
+
+    if not cached:
+        return mark_safe(render())  # noqa: S308 - blocks escape their own values
+    return mark_safe(  # noqa: S308 - blocks escape their own values
+        content_cached(f"lesson-body:{lesson.pk}:{get_language()}", render)
+    )
 
 
 def course_of(page: Page) -> CoursePage | None:
@@ -226,53 +441,57 @@ class LearnerRecords:
         return self.enrolment_id is not None
 
 
+@functools.cache
+def _learner_records_sql() -> str:
+    tables = {
+        name: connection.ops.quote_name(model._meta.db_table)
+        for name, model in {
+            "enrolment": Enrolment,
+            "lesson": LessonCompletion,
+            "attempt": QuizAttempt,
+            "completion": CourseCompletion,
+            "certificate": Certificate,
+        }.items()
+    }
+    return (
+        "SELECT 'enrolment', e.last_lesson_key, e.id, '' FROM {enrolment} e"
+        " WHERE e.user_id = %s AND e.course_key = %s"
+        " UNION ALL SELECT 'lesson', l.lesson_key, NULL, '' FROM {lesson} l"
+        " WHERE l.user_id = %s AND l.course_key = %s"
+        " UNION ALL SELECT 'quiz', a.quiz_key, NULL, '' FROM {attempt} a"
+        " WHERE a.user_id = %s AND a.course_key = %s AND a.passed = %s"
+        " UNION ALL SELECT 'completion', NULL, c.id, COALESCE(t.code, '')"
+        " FROM {completion} c LEFT JOIN {certificate} t ON t.completion_id = c.id"
+        " WHERE c.user_id = %s AND c.course_key = %s"
+    ).format(**tables)
+
+
 def learner_records(*, user, course_key: UUID) -> LearnerRecords:
     """Enrolment, lessons done, quizzes passed, completion and certificate: one query.
 
     A UNION of four small index scans, so the count stays one however many
-    learners, lessons or attempts there are.
+    learners, lessons or attempts there are. Written in SQL: it runs on every
+    course page, and building it with the ORM took longer than running it.
     """
     records = LearnerRecords()
     if not user.is_authenticated:
         return records
-
-    def rows(queryset, kind: str, key: str, number, code):
-        return queryset.filter(user_id=user.pk, course_key=course_key).values_list(
-            Value(kind, output_field=CharField()),
-            F(key),
-            number,
-            code,
+    uuid_field = Enrolment._meta.get_field("course_key")
+    key = uuid_field.get_db_prep_value(course_key, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _learner_records_sql(),
+            [user.pk, key, user.pk, key, user.pk, key, True, user.pk, key],
         )
-
-    no_number = Value(None, output_field=IntegerField())
-    no_code = Value("", output_field=CharField())
-    union = rows(
-        Enrolment.objects, "enrolment", "last_lesson_key", F("pk"), no_code
-    ).union(
-        rows(LessonCompletion.objects, "lesson", "lesson_key", no_number, no_code),
-        rows(
-            QuizAttempt.objects.filter(passed=True),
-            "quiz",
-            "quiz_key",
-            no_number,
-            no_code,
-        ),
-        rows(
-            CourseCompletion.objects,
-            "completion",
-            "course_key",
-            F("pk"),
-            Coalesce(F("certificate__code"), no_code),
-        ),
-        all=True,
-    )
-    for kind, key, number, code in union:
+        rows = cursor.fetchall()
+    for kind, row_key, number, code in rows:
+        row_key = uuid_field.to_python(row_key)  # SQLite answers a UUID as text
         if kind == "enrolment":
-            records.enrolment_id, records.last_lesson_key = number, key
+            records.enrolment_id, records.last_lesson_key = number, row_key
         elif kind == "lesson":
-            records.completed_lesson_keys.add(key)
+            records.completed_lesson_keys.add(row_key)
         elif kind == "quiz":
-            records.passed_quiz_keys.add(key)
+            records.passed_quiz_keys.add(row_key)
         else:
             records.completed = True
             records.certificate_code = code or None
@@ -493,64 +712,147 @@ def room_courses(*, room_id: int) -> list[dict]:
 
 
 @dataclass
+class CourseCard:
+    """A course version as "my learning" shows it (cached per course and language)."""
+
+    course: CoursePage
+    url: str
+    required_keys: frozenset[UUID]  # required lessons and final assessments
+
+
+@dataclass
 class DashboardCourse:
     course: CoursePage
-    enrolment: Enrolment
+    url: str
+    last_activity_at: datetime
     percent: int
     completed: bool
     certificate_code: str | None
 
 
+@dataclass
+class EnrolledCourse:
+    """One learner's record of one course: enrolment, items done, completion."""
+
+    last_activity_at: datetime
+    done_keys: set[UUID] = field(default_factory=set)
+    completed: bool = False
+    certificate_code: str | None = None
+
+
 def my_learning(*, user) -> dict:
     """In-progress and completed courses with certificates, in the active language.
 
-    A fixed number of queries whatever the number of courses and lessons.
+    One query for the learner's records; the courses come from the cache (two
+    queries more after an edit of published content), however many there are.
     """
-    enrolments = list(
-        Enrolment.objects.filter(user_id=user.pk).order_by("-last_activity_at")
-    )
-    keys = [enrolment.course_key for enrolment in enrolments]
-    active = get_language()
-    locale = Locale.objects.filter(language_code=active).first()
-    versions: dict[UUID, CoursePage] = {}
-    for version in CoursePage.objects.live().filter(translation_key__in=keys):
-        current = versions.get(version.translation_key)
-        if current is None or (locale and version.locale_id == locale.pk):
-            versions[version.translation_key] = version
-    completions = {
-        completion.course_key: completion
-        for completion in CourseCompletion.objects.filter(
-            user_id=user.pk, course_key__in=keys
-        ).select_related("certificate")
-    }
-    required = _required_counts(versions=list(versions.values()))
-    done = _done_counts(user=user, course_keys=keys)
+    enrolled = _enrolled_courses(user=user)
+    cards = _course_cards(course_keys=list(enrolled))
     in_progress, completed = [], []
-    for enrolment in enrolments:
-        course = versions.get(enrolment.course_key)
-        if course is None:
+    for course_key, record in sorted(
+        enrolled.items(), key=lambda item: item[1].last_activity_at, reverse=True
+    ):
+        card = cards.get(course_key)
+        if card is None:
             continue  # unpublished: learners never see it
-        completion = completions.get(enrolment.course_key)
-        total = required.get(course.pk, set())
-        finished = done.get(enrolment.course_key, set())
-        percent = (
-            100
-            if completion
-            else (round(100 * len(total & finished) / len(total)) if total else 0)
-        )
-        certificate = getattr(completion, "certificate", None) if completion else None
+        required = card.required_keys
+        if record.completed:
+            percent = 100
+        elif required:
+            percent = round(100 * len(required & record.done_keys) / len(required))
+        else:
+            percent = 0
         item = DashboardCourse(
-            course=course,
-            enrolment=enrolment,
+            course=card.course,
+            url=card.url,
+            last_activity_at=record.last_activity_at,
             percent=percent,
-            completed=completion is not None,
-            certificate_code=certificate.code if certificate else None,
+            completed=record.completed,
+            certificate_code=record.certificate_code,
         )
-        (completed if completion else in_progress).append(item)
+        (completed if record.completed else in_progress).append(item)
     return {"in_progress": in_progress, "completed": completed}
 
 
-def _required_counts(*, versions: list[CoursePage]) -> dict[int, set[UUID]]:
+def _enrolled_courses(*, user) -> dict[UUID, EnrolledCourse]:
+    """Per course the learner is enrolled on, what they did: one query (a UNION)."""
+    no_key = Value(None, output_field=UUIDField())
+    no_time = Value(None, output_field=DateTimeField())
+    no_code = Value("", output_field=CharField())
+
+    def rows(queryset, kind: str, key, at, code):
+        return queryset.filter(user_id=user.pk).values_list(
+            Value(kind, output_field=CharField()), "course_key", key, at, code
+        )
+
+    # The enrolments come first: their column types settle those of the UNION.
+    union = rows(
+        Enrolment.objects, "enrolment", no_key, F("last_activity_at"), no_code
+    ).union(
+        rows(LessonCompletion.objects, "done", F("lesson_key"), no_time, no_code),
+        rows(
+            QuizAttempt.objects.filter(passed=True),
+            "done",
+            F("quiz_key"),
+            no_time,
+            no_code,
+        ),
+        rows(
+            CourseCompletion.objects,
+            "completion",
+            no_key,
+            no_time,
+            Coalesce(F("certificate__code"), no_code),
+        ),
+        all=True,
+    )
+    records: dict[UUID, EnrolledCourse] = {}
+    others = []
+    for kind, course_key, key, at, code in union:
+        if kind == "enrolment":
+            records[course_key] = EnrolledCourse(last_activity_at=at)
+        else:
+            others.append((kind, course_key, key, code))
+    for kind, course_key, key, code in others:
+        record = records.get(course_key)
+        if record is None:
+            continue  # no longer enrolled
+        if kind == "done":
+            record.done_keys.add(key)
+        else:
+            record.completed = True
+            record.certificate_code = code or None
+    return records
+
+
+def _course_cards(*, course_keys: list[UUID]) -> dict[UUID, CourseCard | None]:
+    """The live version of each course in the active language, else any (cached)."""
+    language = get_language()
+    names = {f"card:{language}:{key}": key for key in course_keys}
+
+    def load(missing: list[str]) -> dict[str, CourseCard]:
+        keys = [names[name] for name in missing]
+        locale = Locale.objects.filter(language_code=language).first()
+        versions: dict[UUID, CoursePage] = {}
+        for version in CoursePage.objects.live().filter(translation_key__in=keys):
+            current = versions.get(version.translation_key)
+            if current is None or (locale and version.locale_id == locale.pk):
+                versions[version.translation_key] = version
+        required = _required_keys(versions=list(versions.values()))
+        return {
+            f"card:{language}:{key}": CourseCard(
+                course=version,
+                url=version.get_url(),
+                required_keys=frozenset(required[version.pk]),
+            )
+            for key, version in versions.items()
+        }
+
+    cached = content_cached_many(list(names), load)
+    return {key: cached[name] for name, key in names.items()}
+
+
+def _required_keys(*, versions: list[CoursePage]) -> dict[int, set[UUID]]:
     """Per course page id: the keys of its required lessons and final quizzes."""
     if not versions:
         return {}
@@ -558,12 +860,9 @@ def _required_counts(*, versions: list[CoursePage]) -> dict[int, set[UUID]]:
     by_path = {version.path: version.pk for version in versions}
     steplen = Page.steplen
     depth = versions[0].depth
-    paths = [version.path for version in versions]
-    from django.db.models import Q
-
     prefix = Q()
-    for path in paths:
-        prefix |= Q(path__startswith=path)
+    for version in versions:
+        prefix |= Q(path__startswith=version.path)
     lessons = (
         LessonPage.objects.live()
         .filter(prefix, required=True)
@@ -581,19 +880,6 @@ def _required_counts(*, versions: list[CoursePage]) -> dict[int, set[UUID]]:
     return result
 
 
-def _done_counts(*, user, course_keys: list[UUID]) -> dict[UUID, set[UUID]]:
-    done: dict[UUID, set[UUID]] = {}
-    for course_key, lesson_key in LessonCompletion.objects.filter(
-        user_id=user.pk, course_key__in=course_keys
-    ).values_list("course_key", "lesson_key"):
-        done.setdefault(course_key, set()).add(lesson_key)
-    for course_key, quiz_key in QuizAttempt.objects.filter(
-        user_id=user.pk, course_key__in=course_keys, passed=True
-    ).values_list("course_key", "quiz_key"):
-        done.setdefault(course_key, set()).add(quiz_key)
-    return done
-
-
 def learning_summary(*, user) -> dict:
     if not user.is_authenticated:
         return {"in_progress": 0, "completed": 0, "certificates": 0, "courses": []}
@@ -607,7 +893,7 @@ def learning_summary(*, user) -> dict:
         "courses": [
             {
                 "title": item.course.title,
-                "url": item.course.url,
+                "url": item.url,
                 "percent": item.percent,
             }
             for item in learning["in_progress"]

@@ -9,9 +9,10 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -61,6 +62,25 @@ def _record(*, event_type: str, user, page, course: CoursePage, key: str, **extr
         idempotency_key=key,
         **extra,
     )
+
+
+# --- Content cache --------------------------------------------------------------------
+
+
+def course_content_cache_clear() -> None:
+    """Start a new content generation: every cached outline, course page and lesson
+    body is stale, so the next request shows the edit.
+
+    Done at once and again when the edit's transaction commits, so that a request
+    that read the old rows in between cannot keep them cached.
+    """
+
+    def generation_start() -> None:
+        cache.set(selectors.CONTENT_GENERATION_KEY, uuid4().hex, timeout=None)
+        selectors.content_generation_forget()
+
+    generation_start()
+    transaction.on_commit(generation_start)
 
 
 # --- Enrolment ------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -18,6 +20,7 @@ from irooms.models import (
     Session,
     SessionMode,
 )
+from irooms.uploads import ATTACHMENT_TYPES, ATTACHMENTS_PER_POST, upload_max_bytes
 
 
 class ResourceFilterForm(forms.Form):
@@ -87,21 +90,55 @@ class PreferencesForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+def _attachments_help() -> str:
+    return _(
+        "Optional. Up to %(count)d files of at most %(limit)s each: %(types)s."
+    ) % {
+        "count": ATTACHMENTS_PER_POST,
+        "limit": filesizeformat(upload_max_bytes()),
+        "types": ", ".join(extension.upper() for extension in ATTACHMENT_TYPES),
+    }
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input; their types are checked by the service."""
+
+    def __init__(self, **kwargs):
+        accept = sorted(
+            {f".{extension}" for extension in ATTACHMENT_TYPES}
+            | set(ATTACHMENT_TYPES.values())
+        )
+        super().__init__(
+            label=_("Attach files"),
+            required=False,
+            # The limit is read when the form is shown, not when it is imported.
+            help_text=lazy(_attachments_help, str)(),
+            widget=MultipleFileInput(attrs={"accept": ",".join(accept)}),
+            **kwargs,
+        )
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        clean_one = super().clean
+        return [clean_one(each) for each in files if each]
+
+
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea)
     is_question = forms.BooleanField(
         label=_("This is a question to the experts"), required=False
     )
-    attachment = forms.FileField(
-        label=_("Attach a file (optional)"),
-        required=False,
-        help_text=_("PDF, office documents, images or text."),
-    )
+    attachments = AttachmentsField()
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), widget=forms.Textarea)
+    attachments = AttachmentsField()
 
 
 class ModerationForm(forms.Form):
@@ -117,6 +154,19 @@ class ModerationForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
     reply = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, reply=None, **kwargs):
+        """With `reply`: the form for that reply (its own ids; replies do not lock)."""
+        if reply is not None:
+            kwargs.setdefault("auto_id", f"id_reply_{reply.pk}_%s")
+            kwargs.setdefault("initial", {"reply": reply.pk})
+        super().__init__(*args, **kwargs)
+        if reply is not None:
+            self.fields["action"].choices = [
+                (value, label)
+                for value, label in self.fields["action"].choices
+                if value not in ("lock", "unlock")
+            ]
 
 
 class AttendanceImportForm(forms.Form):

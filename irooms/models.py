@@ -57,6 +57,17 @@ class RoomIndexPage(Page):
         context["can_create_room"] = user_can_create_room(request.user)
         return context
 
+    def route(self, request, path_components):
+        # Only rooms live here: one query for the room, where Wagtail asks for the
+        # child page and then for its specific type (every room URL goes this way).
+        if not path_components:
+            return super().route(request, path_components)
+        room = RoomPage.objects.child_of(self).filter(slug=path_components[0]).first()
+        if room is None:
+            raise Http404
+        room._cached_parent_obj = self
+        return room.route(request, path_components[1:])
+
 
 class SingleQueryViewRestrictionsMixin:
     """Wagtail's page view restrictions, asked in one query instead of two.
@@ -157,6 +168,7 @@ class RoomPage(SingleQueryViewRestrictionsMixin, Page):
         return room_page_serve(request, page=self, serve=super().serve, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from irooms.caching import room_home_shared
         from irooms.selectors import room_home
 
         context = super().get_context(request, *args, **kwargs)
@@ -165,6 +177,7 @@ class RoomPage(SingleQueryViewRestrictionsMixin, Page):
             user=request.user,
             summary=getattr(self, "membership_summary", None),
         )
+        context["shared"] = room_home_shared(room=self)
         return context
 
 
@@ -648,17 +661,38 @@ class Reply(models.Model):
 
 
 class Attachment(models.Model):
-    """A file attached to a discussion post, stored privately."""
+    """A file attached to a discussion or to one of its replies, stored privately.
+
+    `thread` is always set (it says which room the file is in); `reply` is set when
+    the file belongs to a reply. A file follows its post: hidden with it (only the
+    room's trainers and staff get it), deleted with it.
+    """
 
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, related_name="attachments"
     )
+    reply = models.ForeignKey(
+        Reply,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     file = models.FileField(upload_to="irooms/attachments/", storage=private_storage)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
 
     def __str__(self):
         return self.filename
+
+    @property
+    def kind(self) -> str:
+        """The file's type as people name it (PDF, DOCX, PNG); its real type."""
+        return self.filename.rsplit(".", 1)[-1].upper()
 
 
 # Audit ----------------------------------------------------------------------

@@ -7,12 +7,15 @@ the web server serves to the public.
 """
 
 import mimetypes
+import os
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 
 CHUNK = 64 * 1024
 
@@ -115,12 +118,38 @@ def sendfile(request, filename, mimetype=None, **kwargs) -> HttpResponse:
     return response
 
 
-def protected_bytes_response(
-    *, content: bytes, filename: str, content_type: str
-) -> HttpResponse:
-    """Generated private content (a resized image): never written where URLs reach."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _content_disposition(filename, attachment=False)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=600"
+class RenditionStorage(FileSystemStorage):
+    """Where Wagtail keeps image renditions (WAGTAILIMAGES_RENDITION_STORAGE).
+
+    Under PRIVATE_MEDIA_ROOT, which no web server serves: a rendition's URL leads to
+    `irooms.views.image_rendition_serve`, which checks who asks before it answers.
+    """
+
+    @property
+    def base_location(self):
+        return Path(settings.PRIVATE_MEDIA_ROOT) / "renditions"
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        return reverse("image_rendition_serve", kwargs={"name": name})
+
+
+def rendition_response(*, rendition, public: bool) -> HttpResponse:
+    """A rendition's file (see RenditionStorage); the caller checked access.
+
+    A room image's rendition may be kept by the member's browser for a while, never
+    by a shared cache; an image outside every room by anyone.
+    """
+    response = protected_file_response(
+        path=Path(rendition.file.path),
+        root=settings.PRIVATE_MEDIA_ROOT,
+        filename=Path(rendition.file.name).name,
+        attachment=False,
+    )
+    response["Cache-Control"] = (
+        "public, max-age=3600" if public else "private, max-age=600"
+    )
     return response

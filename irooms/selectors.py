@@ -11,8 +11,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Window,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -25,6 +27,7 @@ from irooms.access import (
     user_can_view_room,
 )
 from irooms.models import (
+    Attachment,
     JoinPolicy,
     Membership,
     MembershipStatus,
@@ -130,10 +133,22 @@ def room_membership_summary(*, room: RoomPage, user) -> dict:
 
 
 def room_home(*, room: RoomPage, user, summary: dict | None = None) -> dict:
-    """Everything the room home shows, in a fixed number of queries.
+    """The visitor's own part of the room home: role, rights and member counts.
 
+    The rest, the same for every member, is `irooms.caching.room_home_shared`.
     Only call it for a user who may view the room.
     """
+    counts = summary or room_membership_summary(room=room, user=user)
+    return {
+        "role": room_role(user, room.pk),
+        "can_manage": user_can_manage_room(user, room.pk),
+        "member_count": counts["members"],
+        "pending_count": counts["pending"],
+    }
+
+
+def room_home_lists(*, room: RoomPage) -> dict:
+    """What the room home shows every member alike, in a fixed number of queries."""
     from courses.api import courses_for_room
     from webinars.api import series_for_room, upcoming_for_room
 
@@ -141,39 +156,35 @@ def room_home(*, room: RoomPage, user, summary: dict | None = None) -> dict:
     # The total rides along with the latest few (a window count): one query.
     latest_resources = list(
         Resource.objects.filter(rooms=room)
-        .select_related("document")
         .annotate(total=Window(Count("pk")))
         .order_by("-created_at")[:HOME_LIST_SIZE]
     )
-    upcoming_sessions = list(
-        Session.objects.filter(room=room, starts_at__gte=now)
-        .annotate(registered=Count("registrations"))
-        .order_by("starts_at")[:HOME_LIST_SIZE]
+    upcoming = Session.objects.filter(room=room, starts_at__gte=now).order_by(
+        "starts_at"
     )
-    latest_threads = list(
-        visible_threads(room=room)
-        .select_related("author__profile")
-        .annotate(
-            reply_count=Count(
-                "replies",
-                filter=Q(replies__deleted_at__isnull=True, replies__is_hidden=False),
-            )
+    visible_replies = (
+        Reply.objects.filter(
+            thread=OuterRef("pk"), deleted_at__isnull=True, is_hidden=False
         )
-        .order_by("-last_activity_at")[:HOME_LIST_SIZE]
+        .order_by()
+        .values("thread")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
-    counts = summary or room_membership_summary(room=room, user=user)
     return {
-        "role": room_role(user, room.pk),
-        "can_manage": user_can_manage_room(user, room.pk),
         "latest_resources": latest_resources,
         "resource_count": latest_resources[0].total if latest_resources else 0,
-        "upcoming_sessions": upcoming_sessions,
+        "upcoming_sessions": list(upcoming[:HOME_LIST_SIZE]),
         "upcoming_webinars": upcoming_for_room(room.pk, limit=HOME_LIST_SIZE),
         "courses": courses_for_room(room.pk),
         "webinar_series": series_for_room(room.pk),
-        "latest_threads": latest_threads,
-        "member_count": counts["members"],
-        "pending_count": counts["pending"],
+        # The reply counts are a subquery, counted for the listed threads only.
+        "latest_threads": list(
+            visible_threads(room=room)
+            .select_related("author__profile")
+            .annotate(reply_count=Coalesce(Subquery(visible_replies), 0))
+            .order_by("-last_activity_at")[:HOME_LIST_SIZE]
+        ),
     }
 
 
@@ -335,14 +346,41 @@ def room_thread(*, room: RoomPage, thread_id: int, user) -> Thread | None:
     can_moderate = user_can_manage_room(user, room.pk)
     if not can_moderate:
         threads = threads.filter(is_hidden=False)
-    replies = Reply.objects.select_related("author__profile").order_by("created_at")
+    replies = (
+        Reply.objects.select_related("author__profile")
+        .prefetch_related("attachments")
+        .order_by("created_at")
+    )
     if not can_moderate:
         replies = replies.filter(is_hidden=False)
     return (
         threads.select_related("author__profile")
-        .prefetch_related(Prefetch("replies", queryset=replies), "attachments")
+        .prefetch_related(
+            Prefetch("replies", queryset=replies),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(reply__isnull=True),
+                to_attr="own_attachments",
+            ),
+        )
         .first()
     )
+
+
+def room_attachment(*, room: RoomPage, attachment_id: int, user) -> Attachment | None:
+    """An attachment of a post `user` may read, or None.
+
+    A hidden post's files only to the room's trainers and staff (as the post); a
+    deleted post's files to nobody.
+    """
+    attachments = Attachment.objects.filter(
+        pk=attachment_id, thread__room=room, thread__deleted_at__isnull=True
+    ).filter(Q(reply__isnull=True) | Q(reply__deleted_at__isnull=True))
+    if not user_can_manage_room(user, room.pk):
+        attachments = attachments.filter(thread__is_hidden=False).filter(
+            Q(reply__isnull=True) | Q(reply__is_hidden=False)
+        )
+    return attachments.first()
 
 
 def thread_capabilities(*, room: RoomPage, user) -> dict:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import nh3
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +42,14 @@ from irooms.models import (
     SubmissionStatus,
     Thread,
 )
-from irooms.uploads import DOCUMENT_TYPES, IMAGE_TYPES, TEXT_TYPES, upload_validate
+from irooms.uploads import (
+    ATTACHMENT_TYPES,
+    ATTACHMENTS_PER_POST,
+    DOCUMENT_TYPES,
+    TEXT_TYPES,
+    Allowed,
+    upload_validate,
+)
 
 INVITATION_LIFETIME = timedelta(days=30)
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code"}
@@ -624,7 +633,68 @@ def session_attendance_import(*, session: Session, csv_file, actor) -> Attendanc
 # Discussions ----------------------------------------------------------------
 
 
-ATTACHMENT_TYPES = {**DOCUMENT_TYPES, **IMAGE_TYPES, **TEXT_TYPES}
+def _attachments_check(files) -> list[tuple[UploadedFile, Allowed]]:
+    """Check every file of a post before anything is stored; name each refused one."""
+    files = list(files)
+    if len(files) > ATTACHMENTS_PER_POST:
+        raise ValidationError(
+            {
+                "attachments": _("Attach at most %(count)d files to one post.")
+                % {"count": ATTACHMENTS_PER_POST}
+            }
+        )
+    checked, errors = [], []
+    for upload in files:
+        try:
+            kind = upload_validate(uploaded_file=upload, allowed=ATTACHMENT_TYPES)
+        except ValidationError as error:
+            errors.extend(f"{upload.name}: {message}" for message in error.messages)
+        else:
+            checked.append((upload, kind))
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return checked
+
+
+def _attachments_store(
+    *, thread: Thread, reply: Reply | None, checked: list[tuple[UploadedFile, Allowed]]
+) -> None:
+    """Store checked files privately, named by their real type.
+
+    If storing one fails, the files already written are removed: the post's
+    transaction rolls back, and no file may outlive its row.
+    """
+    written = []
+    try:
+        for upload, kind in checked:
+            stem = Path(upload.name or "").stem[:200] or "attachment"
+            attachment = Attachment(
+                thread=thread,
+                reply=reply,
+                filename=f"{stem}.{kind.extension}",
+                content_type=kind.mime,
+                size=upload.size,
+            )
+            attachment.file.save(attachment.filename, upload, save=False)
+            written.append(attachment.file)
+            attachment.save()
+    except Exception:
+        for file in written:
+            file.delete(save=False)
+        raise
+
+
+def _attachments_delete(*, attachments) -> None:
+    """Delete the rows now and their files once the deletion is committed."""
+    storage = Attachment._meta.get_field("file").storage
+    names = list(attachments.values_list("file", flat=True))
+    attachments.delete()
+
+    def files_delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(files_delete)
 
 
 @transaction.atomic
@@ -635,30 +705,23 @@ def thread_create(
     title: str,
     body: str,
     is_question: bool = False,
-    attachment=None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Thread:
-    """Start a discussion, with an optional file (upload rules of resources).
+    """Start a discussion, with up to ATTACHMENTS_PER_POST files.
 
-    A refused file refuses the whole post: nothing is saved.
+    Files follow the upload rules of resources (irooms.uploads). Raises
+    ValidationError, keyed "attachments" for refused files; a refused file
+    refuses the whole post and nothing is saved.
     """
     title = title.strip()
     body = sanitise(body)
     if not title or not body:
         raise ValidationError(_("A discussion needs a title and a text."))
-    kind = None
-    if attachment is not None:
-        kind = upload_validate(uploaded_file=attachment, allowed=ATTACHMENT_TYPES)
+    checked = _attachments_check(attachments)
     thread = Thread.objects.create(
         room=room, author=author, title=title[:255], body=body, is_question=is_question
     )
-    if attachment is not None:
-        name = Path(attachment.name or "").name[:200] or "attachment"
-        Attachment.objects.create(
-            thread=thread,
-            file=attachment,
-            filename=f"{Path(name).stem}.{kind.extension}",
-            content_type=kind.mime,
-        )
+    _attachments_store(thread=thread, reply=None, checked=checked)
     from irooms.tasks import thread_notify_task
 
     transaction.on_commit(lambda: thread_notify_task.delay(thread.pk))
@@ -666,20 +729,42 @@ def thread_create(
 
 
 @transaction.atomic
-def reply_create(*, thread: Thread, author, body: str) -> Reply:
+def reply_create(
+    *, thread: Thread, author, body: str, attachments: Sequence[UploadedFile] = ()
+) -> Reply:
+    """Reply to an open discussion, with files as for `thread_create`.
+
+    Raises ValidationError when the discussion is closed, the text is empty or a
+    file is refused (keyed "attachments"); nothing is saved then.
+    """
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.is_locked or thread.deleted_at or thread.is_hidden:
         raise ValidationError(_("This discussion is closed to new replies."))
     body = sanitise(body)
     if not body:
         raise ValidationError(_("A reply needs a text."))
+    checked = _attachments_check(attachments)
     reply = Reply.objects.create(thread=thread, author=author, body=body)
+    _attachments_store(thread=thread, reply=reply, checked=checked)
     thread.last_activity_at = reply.created_at
     thread.save(update_fields=["last_activity_at"])
     from irooms.tasks import reply_notify_task
 
     transaction.on_commit(lambda: reply_notify_task.delay(reply.pk))
     return reply
+
+
+@transaction.atomic
+def attachment_download_record(*, attachment: Attachment, room_id: int, user) -> None:
+    """Called once the whole file was sent: the audit trail's entry."""
+    access_log_record(
+        user=user,
+        room_id=room_id,
+        action=AccessAction.DOWNLOADED,
+        object_type="irooms.attachment",
+        object_id=attachment.pk,
+        label=attachment.filename,
+    )
 
 
 @transaction.atomic
@@ -709,7 +794,11 @@ class ModerationAction:
 def post_moderate(
     *, post: Thread | Reply, action: str, reason: str, actor
 ) -> Thread | Reply:
-    """Hide, lock or delete a thread or reply; a reason is required and kept."""
+    """Hide, lock or delete a thread or reply; a reason is required and kept.
+
+    Deleting also deletes the post's attachments (rows now, files on commit); a
+    hidden post's attachments stay, served only to those who see the post.
+    """
     room = post.room if isinstance(post, Thread) else post.thread.room
     _deny_unless_manager(actor=actor, room=room)
     if action not in ModerationAction.CHOICES:
@@ -732,6 +821,8 @@ def post_moderate(
     elif action == ModerationAction.DELETE:
         post.deleted_at = timezone.now()
         post.body = ""
+        # A thread's files include its replies' files.
+        _attachments_delete(attachments=post.attachments.all())
     post.moderation_reason = reason
     post.save()
     return post

@@ -1,6 +1,11 @@
 """Signal handlers: one line each, calling a service (connected in AppConfig.ready)."""
 
 from allauth.account.signals import email_confirmed, user_signed_up
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 SESSION_TOKEN_KEY = "irooms_invitation_token"
 
@@ -18,6 +23,55 @@ def invitations_claim_on_email_confirmed(sender, request, email_address, **kwarg
     invitations_claim(user=email_address.user, email=email_address.email)
 
 
+def room_home_forget_on_room_change(sender, instance, **kwargs):
+    from irooms.caching import room_home_forget
+
+    room_home_forget(room_id=instance.room_id)
+
+
+def room_home_forget_on_reply_change(sender, instance, **kwargs):
+    from irooms.caching import room_home_forget
+
+    room_home_forget(room_id=instance.thread.room_id)
+
+
+def room_homes_forget_on_shared_change(sender, **kwargs):
+    from irooms.caching import room_homes_forget
+
+    room_homes_forget()
+
+
+def room_home_signals_connect() -> None:
+    """What the room home shows (irooms.caching) is forgotten when it changes."""
+    from irooms.models import Reply, Resource, Session, Thread
+
+    profile_model = apps.get_model("accounts", "Profile")
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    # Resources are shared between rooms; linked pages (courses, webinars) and
+    # authors' names may show in any room. Saving a page is not publishing it, and
+    # a user is saved at every log-in: neither shows on a home.
+    connections = [
+        (signal, model, handler)
+        for signal in (post_save, post_delete)
+        for model, handler in (
+            (Thread, room_home_forget_on_room_change),
+            (Session, room_home_forget_on_room_change),
+            (Reply, room_home_forget_on_reply_change),
+            (Resource, room_homes_forget_on_shared_change),
+            (profile_model, room_homes_forget_on_shared_change),
+        )
+    ] + [
+        (post_delete, Page, room_homes_forget_on_shared_change),
+        (post_delete, user_model, room_homes_forget_on_shared_change),
+        (m2m_changed, Resource.rooms.through, room_homes_forget_on_shared_change),
+        (page_published, None, room_homes_forget_on_shared_change),
+        (page_unpublished, None, room_homes_forget_on_shared_change),
+        (post_page_move, None, room_homes_forget_on_shared_change),
+    ]
+    for number, (signal, sender, handler) in enumerate(connections):
+        signal.connect(handler, sender=sender, dispatch_uid=f"irooms_home_{number}")
+
+
 def connect() -> None:
     user_signed_up.connect(
         invitations_claim_on_sign_up, dispatch_uid="irooms_claim_on_sign_up"
@@ -25,3 +79,4 @@ def connect() -> None:
     email_confirmed.connect(
         invitations_claim_on_email_confirmed, dispatch_uid="irooms_claim_on_confirmed"
     )
+    room_home_signals_connect()

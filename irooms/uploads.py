@@ -28,8 +28,12 @@ DOCUMENT_TYPES = {
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "mp3": "audio/mpeg"}
 # Text files have no signature: they are accepted when they decode as UTF-8 text
-# without control characters other than whitespace.
+# without control characters other than whitespace, and do not open with a tag
+# (HTML, SVG or XML that a browser could be led to run).
 TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv"}
+# Files members attach to discussion posts.
+ATTACHMENT_TYPES = {**DOCUMENT_TYPES, **IMAGE_TYPES, **TEXT_TYPES}
+ATTACHMENTS_PER_POST = 3
 
 
 def upload_max_bytes() -> int:
@@ -61,7 +65,7 @@ def upload_validate(*, uploaded_file, allowed: dict[str, str]) -> Allowed:
         for extension, mime in allowed.items():
             if kind.mime == mime or kind.extension == extension:
                 return Allowed(extension=extension, mime=mime)
-    elif _looks_like_text(head):
+    elif _looks_like_plain_text(head):
         for extension, mime in allowed.items():
             if extension in TEXT_TYPES:
                 return Allowed(extension=extension, mime=mime)
@@ -72,7 +76,7 @@ def upload_validate(*, uploaded_file, allowed: dict[str, str]) -> Allowed:
     )
 
 
-def _looks_like_text(head: bytes) -> bool:
+def _looks_like_plain_text(head: bytes) -> bool:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
@@ -81,4 +85,6 @@ def _looks_like_text(head: bytes) -> bool:
             text = head[:-3].decode("utf-8")
         except UnicodeDecodeError:
             return False
+    if text.lstrip("\ufeff \r\n\t").startswith("<"):
+        return False
     return all(char.isprintable() or char in "\r\n\t" for char in text)

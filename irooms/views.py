@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.documents.views.serve import serve as wagtail_document_serve
 from wagtail.images import get_image_model
-from wagtail.images.models import Filter
 
 from irooms import selectors, services
 from irooms.access import (
@@ -47,7 +46,6 @@ from irooms.forms import (
     ThreadForm,
 )
 from irooms.models import (
-    Attachment,
     JoinPolicy,
     Reply,
     RoomFormSubmission,
@@ -55,7 +53,7 @@ from irooms.models import (
     Session,
     SubmissionStatus,
 )
-from irooms.protected import protected_bytes_response, protected_file_response
+from irooms.protected import protected_file_response, rendition_response
 from learning.accounts.gates import profile_gate
 
 MEMBER = "member"
@@ -410,7 +408,7 @@ def room_feed(request, room):
 
 @room_view(MEMBER)
 def room_image(request, room, image_id, spec):
-    """A room image, after the membership check; never a public /media/ URL."""
+    """A room image, after the membership check; never a public URL."""
     if spec not in IMAGE_SPECS:
         raise Http404
     image = get_object_or_404(get_image_model(), pk=image_id)
@@ -425,15 +423,30 @@ def room_image(request, room, image_id, spec):
             filename=image.filename,
             attachment=False,
         )
-    generated = image.generate_rendition_file(Filter(spec=spec))
-    generated.seek(0)
-    extension = generated.name.rsplit(".", 1)[-1].lower()
-    content_type = {"jpg": "image/jpeg", "jpeg": "image/jpeg"}.get(
-        extension, f"image/{extension}"
+    return rendition_response(rendition=image.get_rendition(spec), public=False)
+
+
+def image_rendition_serve(request, name):
+    """Every Wagtail image rendition's URL (learning/urls.py; irooms.protected).
+
+    Renditions are kept under PRIVATE_MEDIA_ROOT, so this view is their only way
+    out. A room image's renditions go to the room's members and to staff (the
+    Wagtail admin's thumbnails), 404 to anyone else; other images' to everyone.
+    The check runs on every request: an image moved into a room is private at once.
+    """
+    rendition = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(file=name)
+        .select_related("image__collection")
+        .first()
     )
-    return protected_bytes_response(
-        content=generated.read(), filename=generated.name, content_type=content_type
-    )
+    if rendition is None:
+        raise Http404
+    room_id = selectors.room_for_image(image=rendition.image)
+    if room_id is not None and not user_can_view_room(request.user, room_id):
+        raise Http404
+    return rendition_response(rendition=rendition, public=room_id is None)
 
 
 def document_serve(request, document_id, document_filename):
@@ -626,8 +639,8 @@ def thread_list(request, room):
                     room=room, author=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                field = "attachment" if form.cleaned_data.get("attachment") else None
-                form.add_error(field, error)
+                # A refused file's message goes to the file input (keyed error).
+                form.add_error(None, error)
             else:
                 return redirect("irooms:thread_detail", room.pk, thread.pk)
         status = 400
@@ -645,26 +658,30 @@ def thread_detail(request, room, thread_id):
     thread = selectors.room_thread(room=room, thread_id=thread_id, user=request.user)
     if thread is None:
         raise Http404
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.reply_create(
-                    thread=thread, author=request.user, body=form.cleaned_data["body"]
+                    thread=thread, author=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return redirect("irooms:thread_detail", room.pk, thread.pk)
         status = 400
+    capabilities = selectors.thread_capabilities(room=room, user=request.user)
+    if capabilities["can_moderate"]:
+        for reply in thread.replies.all():
+            reply.moderation_form = ModerationForm(reply=reply)
     context = _room_context(
         room,
         request,
         thread=thread,
         form=form,
         moderation_form=ModerationForm(),
-        **selectors.thread_capabilities(room=room, user=request.user),
+        **capabilities,
     )
     return TemplateResponse(
         request, "irooms/thread_detail.html", context, status=status
@@ -673,29 +690,19 @@ def thread_detail(request, room, thread_id):
 
 @room_view(MEMBER)
 def attachment_download(request, room, attachment_id):
-    """A discussion's file, to those who may read the discussion; audited."""
+    """A post's file, to those who may read the post (404 otherwise); audited."""
     from django.conf import settings
 
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("thread"),
-        pk=attachment_id,
-        thread__room=room,
+    attachment = selectors.room_attachment(
+        room=room, attachment_id=attachment_id, user=request.user
     )
-    visible = selectors.room_thread(
-        room=room, thread_id=attachment.thread_id, user=request.user
-    )
-    if visible is None:
+    if attachment is None:
         raise Http404
     user = request.user
 
     def downloaded():
-        services.access_log_record(
-            user=user,
-            room_id=room.pk,
-            action="downloaded",
-            object_type="irooms.attachment",
-            object_id=attachment.pk,
-            label=attachment.filename,
+        services.attachment_download_record(
+            attachment=attachment, room_id=room.pk, user=user
         )
 
     return protected_file_response(

@@ -34,6 +34,12 @@ urlpatterns = [
         name="irooms_document_serve",
     ),
     path("documents/", include(wagtaildocs_urls)),
+    # Every image rendition, public or a room's, after a check (irooms.protected).
+    path(
+        "renditions/<path:name>",
+        irooms_views.image_rendition_serve,
+        name="image_rendition_serve",
+    ),
     # xAPI clients expect fixed resource paths: no language prefix.
     path("xapi/", include("xapi.urls")),
     # Learning records: /api/v1/track/, /api/v1/reports/training/, survey links.
@@ -52,13 +58,8 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
+    # No media files: images, documents and every private file go through views
+    # that check permission first, in development as in production.
     urlpatterns = staticfiles_urlpatterns() + urlpatterns
-    # Only Wagtail's public image files; everything private goes through a view
-    # that checks permission first, in development as in production.
-    public_images = static(
-        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
-    )
-    urlpatterns = public_images + urlpatterns

@@ -1,4 +1,4 @@
-"""The only URLs the content origin answers: player, package files, runtime API."""
+"""The only URLs the content origin answers: player, files, runtime, navigation."""
 
 from django.urls import path
 
@@ -10,6 +10,11 @@ urlpatterns = [
         "scorm/p/<str:token>/runtime",
         content_views.runtime_commit_view,
         name="scorm_runtime",
+    ),
+    path(
+        "scorm/p/<str:token>/navigate",
+        content_views.navigate_view,
+        name="scorm_navigate",
     ),
     path(
         "scorm/p/<str:token>/content/<path:file_path>",

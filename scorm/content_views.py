@@ -12,6 +12,7 @@ import secrets
 
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from scorm import cmi, services, storage
@@ -41,11 +42,12 @@ def player_view(request, token: str):
         launch, attempt, _context = services.launch_check(token=token)
     except services.ScormError as error:
         return _refused(str(error))
-    from scorm.selectors import player_state
+    from scorm.selectors import player_navigation, player_state
 
     item = services.launch_item(
         package=attempt.package, item_identifier=attempt.item_identifier
     )
+    navigation = player_navigation(attempt=attempt, lesson_id=launch.lesson_id)
     response = render(
         request,
         "scorm/player.html",
@@ -53,10 +55,13 @@ def player_view(request, token: str):
             "title": attempt.package.title,
             "standard": attempt.package.standard,
             "sco_url": f"content/{item['href']}{item.get('parameters', '')}",
+            "navigation": navigation,
             "runtime_config": {
                 "standard": attempt.package.standard,
                 "values": player_state(attempt=attempt, item=item),
                 "runtimeUrl": "runtime",
+                "navigateUrl": "navigate",
+                "navigation": navigation and navigation["valid"],
                 "sessionId": secrets.token_hex(16),
             },
         },
@@ -126,3 +131,28 @@ def runtime_commit_view(request, token: str):
         },
         headers=COMMON_HEADERS,
     )
+
+
+@require_POST
+def navigate_view(request, token: str):
+    """A navigation request: the next item's player URL, or why the session ends."""
+    try:
+        request_value = json.loads(request.body)["request"]
+        if not isinstance(request_value, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": "A navigation request is a JSON object with a request."},
+            status=400,
+            headers=COMMON_HEADERS,
+        )
+    try:
+        result = services.scorm_navigation_request(token=token, request=request_value)
+    except services.ScormError as error:
+        return JsonResponse({"error": str(error)}, status=400, headers=COMMON_HEADERS)
+    if "token" in result:
+        path = reverse(
+            "scorm_player", urlconf="scorm.content_urls", args=[result["token"]]
+        )
+        return JsonResponse({"url": path}, headers=COMMON_HEADERS)
+    return JsonResponse({"end": result["end"]}, headers=COMMON_HEADERS)

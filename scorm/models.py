@@ -11,9 +11,19 @@ from courses.models import LessonPage
 
 
 class PackageStatus(models.TextChoices):
-    PENDING = "pending", _("being unpacked")
+    PENDING = "pending", _("queued")
+    VALIDATING = "validating", _("validating")
+    UNPACKING = "unpacking", _("unpacking")
     READY = "ready", _("ready")
     FAILED = "failed", _("refused")
+
+
+PREPARING = (PackageStatus.PENDING, PackageStatus.VALIDATING, PackageStatus.UNPACKING)
+
+
+class ImportAs(models.TextChoices):
+    LESSON = "lesson", _("a lesson of an existing course")
+    COURSE = "course", _("a whole new course (one lesson per item)")
 
 
 class ScormPackage(models.Model):
@@ -30,6 +40,26 @@ class ScormPackage(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     zip_bytes = models.PositiveBigIntegerField(default=0)
     unpacked_bytes = models.PositiveBigIntegerField(default=0)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    # What the admin upload asked to create once the package is unpacked.
+    import_as = models.CharField(max_length=10, choices=ImportAs.choices, blank=True)
+    import_into = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The module (lesson) or the course catalogue (course)."),
+    )
+    import_publish = models.BooleanField(default=False)
+    imported_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -61,7 +91,9 @@ class ScormLessonPage(LessonPage):
         _("item to launch"),
         max_length=255,
         blank=True,
-        help_text=_("Empty: the package's first launchable item."),
+        help_text=_(
+            "Empty: the whole package, with navigation between its items (SCOs)."
+        ),
     )
 
     content_panels = LessonPage.content_panels + [
@@ -86,7 +118,7 @@ class ScormLessonPage(LessonPage):
 
 
 class ScormAttempt(models.Model):
-    """A learner's run of one package in one lesson: the CMI data, to resume."""
+    """A learner's run of one item (SCO) of a package in one lesson: its CMI data."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -114,8 +146,8 @@ class ScormAttempt(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "package", "lesson_key"],
-                name="scorm_one_attempt_per_learner_lesson",
+                fields=["user", "package", "lesson_key", "item_identifier"],
+                name="scorm_one_attempt_per_learner_lesson_item",
             )
         ]
 

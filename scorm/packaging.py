@@ -10,7 +10,7 @@ because a zip's headers can lie.
 import re
 import stat
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -52,12 +52,26 @@ def limits() -> dict:
 
 @dataclass
 class ScoItem:
+    """A launchable item of the default organization, with what sequencing needs.
+
+    `parents` are the titles of the clusters around it (outermost first); `flow`,
+    `forward_only` and `choice` come from the controlMode of its cluster (`choice`:
+    of every cluster above it); SCORM 1.2 has no sequencing, so everything is
+    allowed there.
+    """
+
     identifier: str
     title: str
     href: str
     parameters: str = ""
     scorm_type: str = "sco"
     mastery_score: str = ""
+    parents: list[str] = field(default_factory=list)
+    visible: bool = True
+    flow: bool = True
+    forward_only: bool = False
+    choice: bool = True
+    completion_set_by_content: bool = True
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -227,6 +241,100 @@ def _launch_path(base: str, href: str) -> tuple[str, str]:
     return _safe_name(str(PurePosixPath(path))), parts.query
 
 
+def _control_mode(element) -> dict:
+    """The imsss:controlMode of an organization or cluster, with SCORM's defaults."""
+    sequencing = _child(element, "sequencing")
+    mode = _child(sequencing, "controlMode") if sequencing is not None else None
+    if mode is None:
+        return {"choice": True, "flow": False, "forward_only": False}
+    return {
+        "choice": _attribute(mode, "choice").lower() != "false",
+        "flow": _attribute(mode, "flow").lower() == "true",
+        "forward_only": _attribute(mode, "forwardOnly").lower() == "true",
+    }
+
+
+def _completion_set_by_content(item) -> bool:
+    sequencing = _child(item, "sequencing")
+    controls = (
+        _child(sequencing, "deliveryControls") if sequencing is not None else None
+    )
+    if controls is None:
+        return False
+    return _attribute(controls, "completionSetByContent").lower() == "true"
+
+
+def _items(organization, *, resources, base, files, sequencing) -> list[ScoItem]:
+    """The organization's launchable items in tree order (the order of delivery)."""
+    items: list[ScoItem] = []
+
+    def walk(element, parents: list[str], choice: bool) -> None:
+        mode = (
+            _control_mode(element)
+            if sequencing
+            else {"choice": True, "flow": True, "forward_only": False}
+        )
+        for item in _children(element, "item"):
+            reference = _attribute(item, "identifierref")
+            if not reference:  # a cluster: its children are the launchable items
+                title = _text(_child(item, "title"))
+                walk(item, [*parents, title], choice and mode["choice"])
+                continue
+            launchable = _launchable(
+                item, reference, resources=resources, base=base, files=files
+            )
+            items.append(
+                replace(
+                    launchable,
+                    parents=parents,
+                    visible=_attribute(item, "isvisible").lower() != "false",
+                    flow=mode["flow"],
+                    forward_only=mode["forward_only"],
+                    choice=choice and mode["choice"],
+                    completion_set_by_content=(
+                        _completion_set_by_content(item) if sequencing else True
+                    ),
+                )
+            )
+
+    walk(organization, [], True)
+    return items
+
+
+def _launchable(item, reference: str, *, resources, base, files) -> ScoItem:
+    resource = resources.get(reference)
+    if resource is None:
+        raise PackageError(
+            _("Item %(item)s refers to a missing resource %(ref)s.")
+            % {"item": _attribute(item, "identifier"), "ref": reference}
+        )
+    href = _attribute(resource, "href")
+    if not href:
+        raise PackageError(
+            _("Resource %(ref)s has no launch page.") % {"ref": reference}
+        )
+    path, query = _launch_path(base + _attribute(resource, "base"), href)
+    if path not in files:
+        raise PackageError(
+            _("The launch page %(path)s is missing from the package.") % {"path": path}
+        )
+    parameters = _attribute(item, "parameters")
+    if query:
+        parameters = f"?{query}" + ("&" + parameters.lstrip("?&") if parameters else "")
+    return ScoItem(
+        identifier=_attribute(item, "identifier"),
+        title=_text(_child(item, "title")) or path,
+        href=path,
+        parameters=parameters,
+        scorm_type=(
+            _attribute(resource, "scormtype")
+            or _attribute(resource, "scormType")
+            or "sco"
+        ).lower(),
+        mastery_score=_text(_child(item, "masteryscore")),
+    )
+
+
 def parse_manifest(data: bytes, files: set[str]) -> Manifest:
     """The package's version, title and launchable items; PackageError if broken."""
     try:
@@ -254,50 +362,13 @@ def parse_manifest(data: bytes, files: set[str]) -> Manifest:
     resources = {}
     for resource in _children(resources_element, "resource"):
         resources[_attribute(resource, "identifier")] = resource
-    items: list[ScoItem] = []
-    for item in organization.iter():
-        if _local(item.tag) != "item":
-            continue
-        reference = _attribute(item, "identifierref")
-        if not reference:
-            continue
-        resource = resources.get(reference)
-        if resource is None:
-            raise PackageError(
-                _("Item %(item)s refers to a missing resource %(ref)s.")
-                % {"item": _attribute(item, "identifier"), "ref": reference}
-            )
-        href = _attribute(resource, "href")
-        if not href:
-            raise PackageError(
-                _("Resource %(ref)s has no launch page.") % {"ref": reference}
-            )
-        path, query = _launch_path(resources_base + _attribute(resource, "base"), href)
-        if path not in files:
-            raise PackageError(
-                _("The launch page %(path)s is missing from the package.")
-                % {"path": path}
-            )
-        parameters = _attribute(item, "parameters")
-        if query:
-            parameters = f"?{query}" + (
-                "&" + parameters.lstrip("?&") if parameters else ""
-            )
-        mastery = _child(item, "masteryscore")
-        items.append(
-            ScoItem(
-                identifier=_attribute(item, "identifier"),
-                title=_text(_child(item, "title")) or path,
-                href=path,
-                parameters=parameters,
-                scorm_type=(
-                    _attribute(resource, "scormtype")
-                    or _attribute(resource, "scormType")
-                    or "sco"
-                ).lower(),
-                mastery_score=_text(mastery),
-            )
-        )
+    items = _items(
+        organization,
+        resources=resources,
+        base=resources_base,
+        files=files,
+        sequencing=version != VERSION_12,
+    )
     if not items:
         raise PackageError(_("The manifest has no item to launch."))
     title = _text(_child(organization, "title")) or _attribute(root, "identifier")
@@ -331,11 +402,13 @@ def package_inspect(path: Path) -> Manifest:
         raise PackageError(_("This is not a valid zip file.")) from error
 
 
-def package_extract(path: Path, target: Path) -> int:
+def package_extract(path: Path, target: Path, on_progress=None) -> int:
     """Unpack the checked zip into the empty folder `target`; bytes written.
 
     The limits are enforced on the bytes actually inflated, whatever the headers
-    say; the caller removes `target` if this raises.
+    say; the caller removes `target` if this raises. `on_progress(done, total)` is
+    called with the number of files unpacked so far, before the first and after
+    each file.
     """
     limit = limits()
     size = path.stat().st_size
@@ -343,7 +416,9 @@ def package_extract(path: Path, target: Path) -> int:
     target = target.resolve()
     with zipfile.ZipFile(path) as archive:
         files = _entries(archive, size)
-        for name, info in files.items():
+        if on_progress is not None:
+            on_progress(0, len(files))
+        for number, (name, info) in enumerate(files.items(), start=1):
             destination = (target / name).resolve()
             if not destination.is_relative_to(target) or destination == target:
                 raise PackageError(_("The package has a path leaving its folder."))
@@ -364,4 +439,6 @@ def package_extract(path: Path, target: Path) -> int:
                     if total > limit["max_total_bytes"]:
                         raise PackageError(_("The package is too large once unpacked."))
                     out.write(chunk)
+            if on_progress is not None:
+                on_progress(number, len(files))
     return total

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from scorm import cmi
-from scorm.models import PackageStatus, ScormAttempt
+from scorm import cmi, sequencing
+from scorm.models import PREPARING, PackageStatus, ScormAttempt, ScormLessonPage
 from scorm.tokens import Launch, launch_token
 
 
@@ -23,6 +24,8 @@ def lesson_launch_context(*, lesson, request) -> dict:
     package = lesson.package
     if getattr(request, "is_preview", False) or not request.user.is_authenticated:
         return {"scorm_state": "preview", "package": package}
+    if package.status in PREPARING:
+        return {"scorm_state": "pending", "package": package}
     if package.status != PackageStatus.READY:
         return {"scorm_state": package.status, "package": package}
     origin = content_origin()
@@ -60,3 +63,69 @@ def player_state(*, attempt: ScormAttempt, item: dict) -> dict:
         learner_name=name,
         item=item,
     )
+
+
+def player_navigation(*, attempt: ScormAttempt, lesson_id: int) -> dict | None:
+    """The player's navigation for a lesson that delivers several items, else None.
+
+    ``{"current", "valid": {"continue", "previous", "choice"}, "items": [{"identifier",
+    "title", "parents", "visible", "completed", "choosable"}]}``: the table of
+    contents follows the organization; `valid` answers `adl.nav.request_valid.*`.
+    """
+    from scorm.services import lesson_items
+
+    lesson = ScormLessonPage.objects.select_related("package").get(pk=lesson_id)
+    items = lesson_items(lesson=lesson)
+    if len(items) < 2:
+        return None
+    completed = set(
+        ScormAttempt.objects.filter(
+            user_id=attempt.user_id,
+            package_id=attempt.package_id,
+            lesson_key=attempt.lesson_key,
+            completed_at__isnull=False,
+        ).values_list("item_identifier", flat=True)
+    )
+    valid = sequencing.valid_requests(items, attempt.item_identifier)
+    return {
+        "current": attempt.item_identifier,
+        "valid": valid,
+        "items": [
+            {
+                "identifier": item["identifier"],
+                "title": item["title"],
+                "parents": item.get("parents", []),
+                "visible": item.get("visible", True),
+                "completed": item["identifier"] in completed,
+                "choosable": item["identifier"] in valid["choice"],
+            }
+            for item in items
+        ],
+    }
+
+
+def package_import_status(*, package) -> dict:
+    """Where an uploaded package stands, for the admin screen that polls it.
+
+    ``{"status", "label", "files_done", "files_total", "finished", "failed",
+    "error", "page": {"id", "title"} | None}``.
+    """
+    labels = {
+        PackageStatus.PENDING: _("Queued: waiting for a worker."),
+        PackageStatus.VALIDATING: _("Validating the package."),
+        PackageStatus.UNPACKING: _("Unpacking %(done)d of %(total)d files.")
+        % {"done": package.files_done, "total": package.files_total},
+        PackageStatus.READY: _("Done."),
+        PackageStatus.FAILED: _("Refused: %(error)s") % {"error": package.error},
+    }
+    page = package.imported_page
+    return {
+        "status": package.status,
+        "label": labels[package.status],
+        "files_done": package.files_done,
+        "files_total": package.files_total,
+        "finished": package.status == PackageStatus.READY,
+        "failed": package.status == PackageStatus.FAILED,
+        "error": package.error,
+        "page": {"id": page.pk, "title": page.title} if page else None,
+    }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the tests need: Debian's Chromium, the Noto fonts
-# (Arabic, CJK, Cyrillic) and npm (for axe-core), through the package registry.
+# (Arabic, CJK, Cyrillic), WenQuanYi Micro Hei (the certificates' Chinese: TrueType
+# outlines, so the PDF's text extracts) and npm (for axe-core), through the
+# package registry.
 set -euo pipefail
 
 missing=()
@@ -8,6 +10,7 @@ missing=()
 command -v npm >/dev/null || missing+=(npm)
 fc-list 2>/dev/null | grep -q "NotoSansArabic" || missing+=(fonts-noto-core)
 fc-list 2>/dev/null | grep -q "NotoSansCJK" || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -q "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei)
 command -v wrk >/dev/null || missing+=(wrk)  # bench/bench_tracking.py load generator
 [ ${#missing[@]} -eq 0 ] && exit 0
 

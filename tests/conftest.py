@@ -1,6 +1,7 @@
 """Shared fixtures: a real Celery worker, a real Chromium and axe-core."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -12,12 +13,20 @@ from django.core.cache import cache
 from django.db import connection
 
 from learning.celery import app as celery_app
+from learning.core import sites
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WORKER_START_TIMEOUT = 60
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_files_removed():
+    """This run's stored files (learning.settings.test.TEST_FILES_DIR) go at the end."""
+    yield
+    shutil.rmtree(settings.TEST_FILES_DIR, ignore_errors=True)
 
 
 def wait_until(condition, *, timeout: float, interval: float = 0.1, message: str):
@@ -118,10 +127,13 @@ def cache_forget_own_keys() -> None:
 
 @pytest.fixture(autouse=True)
 def clean_cache():
-    """Every test starts and ends with none of this process's cached state."""
+    """Every test starts and ends with none of this process's cached state (a
+    rolled-back test sends no signal to forget what it cached)."""
     cache_forget_own_keys()
+    sites.forget_all()
     yield
     cache_forget_own_keys()
+    sites.forget_all()
 
 
 @pytest.fixture

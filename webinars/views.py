@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from learning.accounts.gates import profile_gate, profile_required
+from learning.records.api import tracking_grant
 from webinars import selectors, services
 from webinars.forms import AttendanceImportForm, CaptionForm
 from webinars.media import UnsatisfiableRange, file_chunks, parse_range
@@ -131,6 +132,11 @@ def recording_player(request, recording_id: int):
             "webinar": recording.webinar,
             "captions": list(recording.captions.all()),
             "room_id": _record_dimensions(recording)["room"],
+            "tracking_grant": tracking_grant(
+                user=request.user,
+                object_type="webinars.recording",
+                object_id=recording.pk,
+            ),
         },
     )
 

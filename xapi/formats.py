@@ -73,6 +73,30 @@ def context_activity_list(context: dict) -> list[dict]:
     return found
 
 
+def context_activities_as_lists(part: dict) -> dict:
+    """A statement or SubStatement with each contextActivities value an array."""
+    activities = part.get("context", {}).get("contextActivities")
+    if not isinstance(activities, dict):
+        return dict(part)
+    listed = {
+        key: value if isinstance(value, list) else [value]
+        for key, value in activities.items()
+    }
+    return {**part, "context": {**part["context"], "contextActivities": listed}}
+
+
+def with_context_activity_lists(statement: dict) -> dict:
+    """The statement as the LRS returns it: contextActivities always in arrays.
+
+    A client may send a single Activity (Part 2 §2.4.6.2, XAPI-00096), in the
+    statement or in a SubStatement object.
+    """
+    result = context_activities_as_lists(statement)
+    if isinstance(result.get("object"), dict) and is_substatement(result["object"]):
+        result["object"] = context_activities_as_lists(result["object"])
+    return result
+
+
 def statement_activities(statement: dict) -> tuple[str | None, set[str]]:
     """(object activity id, every activity id anywhere): the `activity` indexes."""
     target = statement["object"]
@@ -112,7 +136,7 @@ def comparable(statement: dict) -> dict:
     """A statement reduced to what must match for two to be "the same"."""
     reduced = {
         key: value
-        for key, value in statement.items()
+        for key, value in with_context_activity_lists(statement).items()
         if key not in IGNORED_IN_COMPARISON
     }
     if "timestamp" in reduced:
@@ -196,9 +220,19 @@ def pick_language(language_map: dict, preferred: list[str]) -> dict:
     return {tag: language_map[tag]}
 
 
-def format_canonical(statement: dict, preferred: list[str]) -> dict:
-    """Language maps reduced to the one language the client prefers."""
+def format_canonical(
+    statement: dict, preferred: list[str], definitions: dict | None = None
+) -> dict:
+    """Activities with the LRS's canonical `definitions` (by activity id, when
+    given), and every language map reduced to the one language the client prefers
+    (Part 3 §2.1.3 "format", XAPI-00169).
+    """
     result = copy.deepcopy(statement)
+    if definitions:
+        for activity in statement_activity_objects(result):
+            canonical = definitions.get(activity["id"])
+            if canonical:
+                activity["definition"] = copy.deepcopy(canonical)
 
     def walk(node):
         if isinstance(node, dict):

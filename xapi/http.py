@@ -49,10 +49,23 @@ class XapiRequest:
         return self.headers.get(name.lower())
 
     def json_body(self):
-        try:
-            return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise XapiError(f"The body is not valid JSON: {error}") from error
+        return json_parse(self.body, "body")
+
+
+def unique_keys(pairs: list[tuple]) -> dict:
+    """A JSON object whose keys each appear once (Part 2 §2.4: XAPI-00021)."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("an object repeats a key")
+    return result
+
+
+def json_parse(content: bytes, what: str):
+    """Parse UTF-8 JSON, refusing (400) objects with duplicate keys."""
+    try:
+        return json.loads(content.decode("utf-8"), object_pairs_hook=unique_keys)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise XapiError(f"The {what} is not valid JSON: {error}") from error
 
 
 def split_content_type(value: str) -> tuple[str, dict[str, str]]:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
+from xapi.formats import statement_activity_objects
 from xapi.models import (
     Activity,
     Attachment,
@@ -110,6 +111,20 @@ def attachments_for(statements: list[dict]) -> list[tuple[str, str, bytes]]:
         (row.sha2, row.content_type, bytes(row.content))
         for row in Attachment.objects.filter(sha2__in=set(wanted))
     ]
+
+
+def canonical_definitions(statements: list[dict]) -> dict[str, dict]:
+    """The canonical definition of every activity these statements name (one query)."""
+    wanted = {
+        activity["id"]
+        for statement in statements
+        for activity in statement_activity_objects(statement)
+    }
+    return dict(
+        Activity.objects.filter(activity_id__in=wanted).values_list(
+            "activity_id", "definition"
+        )
+    )
 
 
 def activity_definition(activity_id: str) -> dict | None:

@@ -24,6 +24,7 @@ from xapi.formats import (
     statement_activity_objects,
     statement_agents,
     statements_match,
+    with_context_activity_lists,
 )
 from xapi.models import (
     Activity,
@@ -198,7 +199,7 @@ def attachments_check(
 def statement_prepare(
     statement: dict, *, version: str, stored: datetime, authority: dict
 ) -> dict:
-    prepared = dict(statement)
+    prepared = with_context_activity_lists(statement)
     prepared["id"] = (
         normalise_uuid(statement["id"]) if "id" in statement else str(uuid.uuid4())
     )

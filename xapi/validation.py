@@ -95,18 +95,36 @@ IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 MBOX = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 SHA1_HEX = re.compile(r"^[0-9a-fA-F]{40}$")
 SHA2_HEX = re.compile(r"^[0-9a-fA-F]{56,128}$")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+# RFC 5646 §2.1 well-formed tags: langtag, private use, or grandfathered.
+_LANGUAGE = r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4}|[A-Za-z]{5,8})"
+_LANGTAG = (
+    rf"{_LANGUAGE}(?:-[A-Za-z]{{4}})?(?:-(?:[A-Za-z]{{2}}|[0-9]{{3}}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-[xX](?:-[A-Za-z0-9]{1,8})+)?"
+)
+_PRIVATE_USE = r"[xX](?:-[A-Za-z0-9]{1,8})+"
+_GRANDFATHERED = (
+    "en-GB-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|"
+    "i-navajo|i-pwn|i-tao|i-tay|i-tsu|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE|art-lojban|"
+    "cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
+)
+LANGUAGE_TAG = re.compile(
+    rf"^(?:{_LANGTAG}|{_PRIVATE_USE}|{_GRANDFATHERED})$", re.IGNORECASE
+)
 UUID_TEXT = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 MEDIA_TYPE = re.compile(r"^[\w.+\-]+/[\w.+\-]+(\s*;.*)?$")
+# ISO 8601 extended (2008-09-15T15:53:00.601Z) or basic (20080915T155300.601Z)
+# form; RFC 3339 also allows a space between date and time.
 TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?"
+    r"^(?:\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}|\d{8}[Tt]\d{6})(\.\d+)?"
     r"([Zz]|[+\-]\d{2}:?\d{2}|[+\-]\d{2})?$"
 )
+# ISO 8601:2004 §4.4.3.2: weeks stand alone (P4W), never with other designators.
 DURATION = re.compile(
-    r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?!$)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+    r"^P(?:\d+(?:\.\d+)?W|(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
+    r"(T(?!$)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$"
 )
 VERSION = re.compile(r"^(1\.0|2\.0)(\.\d+)?$")
 
@@ -155,10 +173,23 @@ def check_number(value, path: str) -> None:
         fail(path, "must be a number")
 
 
+def is_language_tag(tag) -> bool:
+    """A well-formed RFC 5646 tag: the grammar, and no extension singleton twice."""
+    if not isinstance(tag, str) or not LANGUAGE_TAG.match(tag):
+        return False
+    singletons = []
+    for subtag in tag.lower().split("-")[1:]:
+        if subtag == "x":
+            break
+        if len(subtag) == 1:
+            singletons.append(subtag)
+    return len(singletons) == len(set(singletons))
+
+
 def check_language_map(value, path: str) -> None:
     require_object(value, path)
     for tag, text in value.items():
-        if not LANGUAGE_TAG.match(tag):
+        if not is_language_tag(tag):
             fail(path, f"{tag!r} is not an RFC 5646 language tag")
         check_string(text, f"{path}.{tag}")
 
@@ -176,11 +207,11 @@ def parse_timestamp(value, path: str) -> datetime:
     match = TIMESTAMP.match(value)
     if not match:
         fail(path, "must be an ISO 8601 timestamp")
-    offset = match.group(8)
+    offset = match.group(2)
     if offset in ("-00:00", "-0000", "-00"):
         fail(path, "must not use the unknown-offset -00:00")
     text = value.replace("t", "T").replace("z", "Z")
-    fraction = match.group(7)
+    fraction = match.group(1)
     if fraction and len(fraction) > 7:  # fromisoformat keeps microseconds only
         text = text.replace(fraction, fraction[:7], 1)
     try:
@@ -414,6 +445,8 @@ def check_context(value, path: str, *, version: str, object_type: str) -> None:
     if "contextActivities" in context:
         activities_path = f"{path}.contextActivities"
         activities = require_object(context["contextActivities"], activities_path)
+        if not activities:
+            fail(activities_path, "must not be empty")
         check_keys(activities, CONTEXT_ACTIVITY_KEYS, activities_path)
         for key, item in activities.items():
             items = item if isinstance(item, list) else [item]
@@ -424,10 +457,7 @@ def check_context(value, path: str, *, version: str, object_type: str) -> None:
             check_string(context[key], f"{path}.{key}")
             if object_type != "Activity":
                 fail(f"{path}.{key}", "is only allowed when the object is an Activity")
-    if "language" in context and (
-        not isinstance(context["language"], str)
-        or not LANGUAGE_TAG.match(context["language"])
-    ):
+    if "language" in context and not is_language_tag(context["language"]):
         fail(f"{path}.language", "must be an RFC 5646 language tag")
     if "statement" in context:
         check_statement_ref(context["statement"], f"{path}.statement")
@@ -516,6 +546,13 @@ def check_statement_body(
         check_attachments(statement["attachments"], f"{path}.attachments")
 
 
+def check_authority(value, path: str) -> None:
+    """An Agent, or an OAuth Group of exactly two Agents (Part 2 §2.4.9)."""
+    check_actor(value, path)
+    if value.get("objectType") == "Group" and len(value.get("member", [])) != 2:
+        fail(f"{path}.member", "an authority Group has exactly two Agents")
+
+
 def validate_statement(statement, *, version: str) -> dict:
     """Check one statement against the xAPI rules for `version` ("1" or "2")."""
     path = "statement"
@@ -525,7 +562,7 @@ def validate_statement(statement, *, version: str) -> dict:
         check_uuid(statement["id"], f"{path}.id")
     check_statement_body(statement, path, version=version, substatement=False)
     if "authority" in statement:
-        check_actor(statement["authority"], f"{path}.authority")
+        check_authority(statement["authority"], f"{path}.authority")
     if "stored" in statement:
         check_timestamp(statement["stored"], f"{path}.stored")
     if "version" in statement and (

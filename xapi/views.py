@@ -20,6 +20,7 @@ from xapi.http import (
     build_multipart,
     check_version,
     error_response,
+    json_parse,
     json_response,
     parse_multipart,
     xapi_request_from,
@@ -69,22 +70,28 @@ def xapi_view(resource, *, needs_client: bool = True):
         # LocaleMiddleware from "helpfully" redirecting them to /en/xapi/...
         request.urlconf = "xapi.urls"
         xapi_request = None
+        # Until the request names a version we support, answer as the latest
+        # (2.0 §4.1.3 expects 2.0.0 on the 400 for a missing header).
+        version = "2"
         try:
             xapi_request = xapi_request_from(request)
             if needs_client:
+                # The version is checked first: a request without it is a 400,
+                # even unauthenticated (1.0.3 Part 3 §3.3, XAPI-00331).
+                check_version(xapi_request)
+                version = xapi_request.version
                 xapi_request.client = client_authenticate(
                     xapi_request.header("Authorization")
                 )
-                check_version(xapi_request)
             else:
                 try:
                     check_version(xapi_request)
                 except XapiError:
                     xapi_request.version = "1"
+                version = xapi_request.version
             response = resource(xapi_request)
         except XapiError as error:
             response = error_response(error)
-        version = xapi_request.version if xapi_request else "1"
         response["X-Experience-API-Version"] = RESPONSE_VERSIONS[version]
         if xapi_request is not None and xapi_request.method == "HEAD":
             response.content = b""
@@ -136,10 +143,7 @@ def param_agent(params: dict, name: str = "agent", *, required: bool = False):
         if required:
             raise XapiError(f"The {name} parameter is required.")
         return None, None
-    try:
-        agent = json.loads(value)
-    except ValueError as error:
-        raise XapiError(f"{name} must be an Agent in JSON.") from error
+    agent = json_parse(value.encode("utf-8"), f"{name} parameter")
     check_actor(agent, name)
     key = ifi_key(agent)
     if key is None:
@@ -158,8 +162,15 @@ def param_time(params: dict, name: str):
 def statements_resource(xapi_request: XapiRequest):
     method = xapi_request.method
     if method in ("GET", "HEAD"):
-        require_scope(xapi_request.client, write=False)
-        return statements_get(xapi_request)
+        # Sent whatever the status (1.0.3 Part 3 §2.1.3, XAPI-00153).
+        consistent_through = timezone.now().isoformat()
+        try:
+            require_scope(xapi_request.client, write=False)
+            response = statements_get(xapi_request)
+        except XapiError as error:
+            response = error_response(error)
+        response["X-Experience-API-Consistent-Through"] = consistent_through
+        return response
     if method in ("PUT", "POST"):
         require_scope(xapi_request.client, write=True)
         return statements_write(xapi_request)
@@ -194,11 +205,7 @@ def statements_body(xapi_request: XapiRequest):
                 ),
                 content=part.body,
             )
-        try:
-            data = json.loads(first.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise XapiError("The statements part is not valid JSON.") from error
-        return data, payloads
+        return json_parse(first.body, "statements part"), payloads
     if xapi_request.content_type not in ("", "application/json"):
         raise XapiError("Statements are sent as application/json or multipart/mixed.")
     return xapi_request.json_body(), {}
@@ -234,7 +241,6 @@ def statements_write(xapi_request: XapiRequest):
 
 
 def statements_get(xapi_request: XapiRequest):
-    consistent_through = timezone.now()
     params = dict(xapi_request.params)
     cursor = None
     if "more" in params:
@@ -252,9 +258,7 @@ def statements_get(xapi_request: XapiRequest):
     with_attachments = param_bool(params, "attachments")
     single = SINGLE_PARAMS & set(params)
     if single:
-        return statement_single(
-            xapi_request, params, single, output, with_attachments, consistent_through
-        )
+        return statement_single(xapi_request, params, single, output, with_attachments)
     _, agent_key = param_agent(params)
     limit_text = params.get("limit", "0")
     if not limit_text.isdigit():
@@ -279,16 +283,12 @@ def statements_get(xapi_request: XapiRequest):
     if next_cursor is not None:
         token = signing.dumps({"params": params, "cursor": next_cursor}, salt=MORE_SALT)
         more = f"/xapi/statements?more={token}"
-    page = [formatted(statement, output, xapi_request) for statement in page]
+    page = formatted(page, output, xapi_request)
     result = {"statements": page, "more": more}
-    response = statements_response(result, page, with_attachments)
-    response["X-Experience-API-Consistent-Through"] = consistent_through.isoformat()
-    return response
+    return statements_response(result, page, with_attachments)
 
 
-def statement_single(
-    xapi_request, params, single, output, with_attachments, consistent_through
-):
+def statement_single(xapi_request, params, single, output, with_attachments):
     if len(single) > 1:
         raise XapiError("Send statementId or voidedStatementId, not both.")
     reject_unknown(params, single | {"format", "attachments"})
@@ -299,21 +299,26 @@ def statement_single(
     )
     if statement is None:
         raise XapiError("No such statement.", status=404)
-    statement = formatted(statement, output, xapi_request)
+    [statement] = formatted([statement], output, xapi_request)
     response = statements_response(statement, [statement], with_attachments)
-    response["X-Experience-API-Consistent-Through"] = consistent_through.isoformat()
     response["Last-Modified"] = http_date(
         parse_timestamp(statement["stored"], "stored").timestamp()
     )
     return response
 
 
-def formatted(statement: dict, output: str, xapi_request: XapiRequest) -> dict:
+def formatted(
+    statements: list[dict], output: str, xapi_request: XapiRequest
+) -> list[dict]:
     if output == "ids":
-        return format_ids(statement)
+        return [format_ids(statement) for statement in statements]
     if output == "canonical":
-        return format_canonical(statement, xapi_request.language)
-    return statement
+        definitions = selectors.canonical_definitions(statements)
+        return [
+            format_canonical(statement, xapi_request.language, definitions)
+            for statement in statements
+        ]
+    return statements
 
 
 def statements_response(result, statements: list[dict], with_attachments: bool):
@@ -409,7 +414,8 @@ def state_resource(xapi_request: XapiRequest):
         address=address,
         id_param="stateId",
         allowed={"activityId", "agent", "registration"},
-        put_needs_precondition=False,
+        # 1.0.3 asks for a precondition on profiles only; 2.0 on every document.
+        put_needs_precondition=xapi_request.version == "2",
         delete_all=True,
     )
 
@@ -451,9 +457,11 @@ def activities_resource(xapi_request: XapiRequest):
     require_scope(xapi_request.client, write=False)
     reject_unknown(xapi_request.params, {"activityId"})
     activity_id = param_iri(xapi_request.params, "activityId", required=True)
-    activity = selectors.activity_definition(activity_id)
-    if activity is None:
-        raise XapiError("No such activity.", status=404)
+    # An Activity Object even for an id the LRS has never seen (2.0 §4.1.6.4).
+    activity = selectors.activity_definition(activity_id) or {
+        "objectType": "Activity",
+        "id": activity_id,
+    }
     if xapi_request.language:
         activity = format_canonical(activity, xapi_request.language)
     return json_response(activity)
@@ -475,7 +483,13 @@ def agents_resource(xapi_request: XapiRequest):
 def about_resource(xapi_request: XapiRequest):
     if xapi_request.method not in ("GET", "HEAD"):
         return not_allowed(xapi_request)
-    return json_response({"version": ABOUT_VERSIONS, "extensions": {}})
+    # A 1.0.x client may only be told of 1.0.x versions (1.0.3 Part 3 §2.8,
+    # XAPI-00316); a 2.0 client, or one naming no version, hears of all of them.
+    declared = (xapi_request.header("X-Experience-API-Version") or "").strip()
+    versions = ABOUT_VERSIONS
+    if declared.startswith("1.0"):
+        versions = [version for version in ABOUT_VERSIONS if version.startswith("1.0")]
+    return json_response({"version": versions, "extensions": {}})
 
 
 statements = xapi_view(statements_resource)

@@ -1,4 +1,5 @@
-"""The training report in the Wagtail admin: figures, charts, tables, exports, records.
+"""The training report in the Wagtail admin: figures, charts, tables, exports, the
+records behind every figure, and the reporting API tokens.
 
 Both views are Wagtail `ReportView`s, so CSV and XLSX export come from Wagtail's
 SpreadsheetExportMixin: `?export=csv` (every table) or `?export=csv&table=by_country`
@@ -8,23 +9,29 @@ definitions version and its rules, and the time the data is fresh to.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django_countries import countries
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
 from learning.accounts.models import Gender, Sector
-from learning.records import charts, selectors
+from learning.records import charts, selectors, tokens
 from learning.records.definitions import CURRENT_VERSION, VERSIONS
 from learning.records.models import EventType
 from learning.records.services import SCOPE_FILTERS, RecordsError
@@ -39,11 +46,14 @@ TREND_METRICS = (
     "session_attendance",
     "course_enrolment",
 )
-# Drill-down metrics: the core's metrics, "trained", and "recording" (views and
-# downloads together, as the headline counts them).
+# Drill-down metrics: the counting rules' metrics, their groups (selectors'
+# METRIC_GROUPS), the room members and the follow-up surveys sent.
 DRILL_METRICS = {
     "trained": _("Practitioners trained"),
     "recording": _("Recording views and downloads"),
+    "activity": _("Learning activity"),
+    "member": _("iRoom members"),
+    "survey_sent": _("Follow-up surveys sent"),
     "course_completion": _("Course completions"),
     "recording_view": _("Recording views"),
     "recording_download": _("Recording downloads"),
@@ -56,16 +66,13 @@ DRILL_METRICS = {
     "room_join": _("Room joins"),
     "survey_answer": _("Follow-up survey answers"),
 }
-DRILL_DIMENSIONS = (
-    "country",
-    "language",
-    "sector",
-    "gender",
-    "course",
-    "room",
-    "webinar",
-    "recording",
-)
+DRILL_UNITS = {
+    "learner": _("one row per learner: the first record that counts them"),
+    "country": _("one row per country: the first record from it"),
+    "webinar": _("one row per webinar: its first attendance"),
+    "session": _("one row per session: its first attendance"),
+    "room": _("one row per iRoom: its first recorded activity"),
+}
 
 
 def user_can_view_training_report(user) -> bool:
@@ -163,7 +170,7 @@ def dimension_values(version: str) -> dict[str, list[str]]:
 
 
 class TrainingReportForm(forms.Form):
-    """Period (a year, or a date range) and one optional filter; validated here."""
+    """Period (a year, or a date range) and filters that combine; validated here."""
 
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=1990, max_value=2200
@@ -226,14 +233,6 @@ class TrainingReportForm(forms.Form):
             raise forms.ValidationError(_("The end date is before the start date."))
         if not year and not start:
             cleaned["year"] = timezone.localdate().year
-        chosen = [name for name in SCOPE_FILTERS if cleaned.get(name)]
-        if len(chosen) > 1:
-            raise forms.ValidationError(
-                _(
-                    "Filter by one of room, course, webinar, country or language at "
-                    "a time."
-                )
-            )
         return cleaned
 
     @property
@@ -327,10 +326,25 @@ def _shown(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _drill_url(base: QueryDict, metric: str, **extra) -> str:
+def drill_url(
+    base: QueryDict,
+    metric: str,
+    *,
+    period: tuple[date, date] | None = None,
+    **extra,
+) -> str:
+    """The records behind a figure, under the report's period and filters.
+
+    A report with small cells hidden links to no records: the records name the
+    people a hidden cell stands for (see "Small cells and drill-down" in the README).
+    """
+    if base.get("suppress"):
+        return ""
     params = base.copy()
-    params.pop("suppress", None)
     params["metric"] = metric
+    if period is not None:
+        params.pop("year", None)
+        params["start"], params["end"] = (day.isoformat() for day in period)
     for name, value in extra.items():
         if value is not None:
             params[name] = value
@@ -347,6 +361,7 @@ def _breakdown(
     metric: str,
     labels: DimensionLabels,
     base: QueryDict,
+    unit: str | None = None,
     note: str = "",
 ) -> ReportTable:
     rows = []
@@ -355,174 +370,210 @@ def _breakdown(
         key=lambda item: (-item[1] if isinstance(item[1], int) else 0, item[0]),
     ):
         links = {}
-        if isinstance(value, int) and value:
-            # A suppressed cell links nowhere: its records would reveal it.
-            links[measure[0]] = _drill_url(base, metric, dimension=dimension, value=key)
+        if isinstance(value, int):
+            links[measure[0]] = drill_url(
+                base, metric, dimension=dimension, value=key, unit=unit
+            )
         rows.append(
             ReportRow(key, labels.label(dimension, key), {measure[0]: value}, links)
         )
     return ReportTable(slug, title, [measure], rows, note=note)
 
 
+# Headline figures: (key, label, where in the report, drill-down metric, unit).
+HEADLINE_FIGURES = (
+    (
+        "practitioners_trained",
+        _("Practitioners trained"),
+        ("practitioners_trained",),
+        "trained",
+        "learner",
+    ),
+    (
+        "completions",
+        _("Course completions"),
+        ("completions", "total"),
+        "course_completion",
+        None,
+    ),
+    (
+        "completion_learners",
+        _("Learners who completed a course"),
+        ("completions", "learners"),
+        "course_completion",
+        "learner",
+    ),
+    (
+        "completion_countries",
+        _("Countries of those learners"),
+        ("completions", "countries"),
+        "course_completion",
+        "country",
+    ),
+    (
+        "recordings_total",
+        _("Recordings viewed or downloaded"),
+        ("recordings", "total"),
+        "recording",
+        None,
+    ),
+    (
+        "recording_views",
+        _("Recording views"),
+        ("recordings", "views"),
+        "recording_view",
+        None,
+    ),
+    (
+        "recording_downloads",
+        _("Recording downloads"),
+        ("recordings", "downloads"),
+        "recording_download",
+        None,
+    ),
+    (
+        "webinars_delivered",
+        _("Webinars delivered"),
+        ("webinars", "delivered"),
+        "webinar_attendance",
+        "webinar",
+    ),
+    (
+        "webinar_participants",
+        _("Webinar participants"),
+        ("webinars", "participants"),
+        "webinar_attendance",
+        None,
+    ),
+    (
+        "webinar_registrations",
+        _("Webinar registrations"),
+        ("webinars", "registrations"),
+        "webinar_registration",
+        None,
+    ),
+    (
+        "sessions_held",
+        _("Live sessions held"),
+        ("sessions", "held"),
+        "session_attendance",
+        "session",
+    ),
+    (
+        "session_participants",
+        _("Session participants"),
+        ("sessions", "participants"),
+        "session_attendance",
+        None,
+    ),
+    (
+        "enrolments",
+        _("Course enrolments"),
+        ("enrolments", "total"),
+        "course_enrolment",
+        None,
+    ),
+    (
+        "enrolled_learners",
+        _("Learners enrolled"),
+        ("enrolments", "learners"),
+        "course_enrolment",
+        "learner",
+    ),
+    ("rooms_active", _("Active iRooms"), ("rooms", "active"), "activity", "room"),
+    ("room_members", _("iRoom members"), ("rooms", "members"), "member", None),
+    (
+        "resource_views",
+        _("Resource views"),
+        ("resources", "views"),
+        "resource_view",
+        None,
+    ),
+    (
+        "resource_downloads",
+        _("Resource downloads"),
+        ("resources", "downloads"),
+        "resource_download",
+        None,
+    ),
+    (
+        "surveys_answered",
+        _("Follow-up surveys answered"),
+        ("surveys", "answered"),
+        "survey_answer",
+        None,
+    ),
+    (
+        "surveys_sent",
+        _("Follow-up surveys sent"),
+        ("surveys", "sent"),
+        "survey_sent",
+        None,
+    ),
+)
+# The trend table: (measure, heading, drill-down metric, unit).
+MONTH_MEASURES = (
+    ("trained", _("Practitioners trained"), "trained", "learner"),
+    ("completions", _("Course completions"), "course_completion", None),
+    ("recordings", _("Recordings viewed or downloaded"), "recording", None),
+    ("webinar_participants", _("Webinar participants"), "webinar_attendance", None),
+    ("session_participants", _("Session participants"), "session_attendance", None),
+    ("enrolments", _("Enrolments"), "course_enrolment", None),
+)
+
+
 def report_tables(
     report: dict, trend: dict, labels: DimensionLabels, base: QueryDict
 ) -> list[ReportTable]:
-    """Every table of the report page, in order; the exports are built from these."""
+    """Every table of the report page, in order; the exports are built from these.
+
+    Every count links to the records behind it (`drill_url`), under the same
+    period and filters; a month's cells under that month (clipped to the period).
+    """
     completions = report["completions"]
     recordings = report["recordings"]
     webinars = report["webinars"]
 
-    def headline(key, label, value, metric=None):
-        links = {"count": _drill_url(base, metric)} if metric and value else {}
-        return ReportRow(key, str(label), {"count": value}, links)
-
-    headline_rows = [
-        headline(
-            "practitioners_trained",
-            _("Practitioners trained"),
-            report["practitioners_trained"],
-            "trained",
-        ),
-        headline(
-            "completions",
-            _("Course completions"),
-            completions["total"],
-            "course_completion",
-        ),
-        headline(
-            "completion_learners",
-            _("Learners who completed a course"),
-            completions["learners"],
-            "course_completion",
-        ),
-        headline(
-            "completion_countries",
-            _("Countries of those learners"),
-            completions["countries"],
-            "course_completion",
-        ),
-        headline(
-            "recordings_total",
-            _("Recordings viewed or downloaded"),
-            recordings["total"],
-            "recording",
-        ),
-        headline(
-            "recording_views",
-            _("Recording views"),
-            recordings["views"],
-            "recording_view",
-        ),
-        headline(
-            "recording_downloads",
-            _("Recording downloads"),
-            recordings["downloads"],
-            "recording_download",
-        ),
-        headline(
-            "webinars_delivered",
-            _("Webinars delivered"),
-            webinars["delivered"],
-            "webinar_attendance",
-        ),
-        headline(
-            "webinar_participants",
-            _("Webinar participants"),
-            webinars["participants"],
-            "webinar_attendance",
-        ),
-        headline(
-            "webinar_registrations",
-            _("Webinar registrations"),
-            webinars["registrations"],
-            "webinar_registration",
-        ),
-        headline(
-            "sessions_held",
-            _("Live sessions held"),
-            report["sessions"]["held"],
-            "session_attendance",
-        ),
-        headline(
-            "session_participants",
-            _("Session participants"),
-            report["sessions"]["participants"],
-            "session_attendance",
-        ),
-        headline(
-            "enrolments",
-            _("Course enrolments"),
-            report["enrolments"]["total"],
-            "course_enrolment",
-        ),
-        headline(
-            "enrolled_learners",
-            _("Learners enrolled"),
-            report["enrolments"]["learners"],
-            "course_enrolment",
-        ),
-        headline(
-            "rooms_active", _("Active iRooms"), report["rooms"]["active"], "room_join"
-        ),
-        headline("room_members", _("iRoom members"), report["rooms"]["members"]),
-        headline(
-            "resource_views",
-            _("Resource views"),
-            report["resources"]["views"],
-            "resource_view",
-        ),
-        headline(
-            "resource_downloads",
-            _("Resource downloads"),
-            report["resources"]["downloads"],
-            "resource_download",
-        ),
-        headline(
-            "surveys_answered",
-            _("Follow-up surveys answered"),
-            report["surveys"]["answered"],
-            "survey_answer",
-        ),
-        headline(
-            "surveys_sent", _("Follow-up surveys sent"), report["surveys"]["sent"]
-        ),
-    ]
+    headline_rows = []
+    for key, label, path, metric, unit in HEADLINE_FIGURES:
+        value = report
+        for part in path:
+            value = value[part]
+        links = {"count": drill_url(base, metric, unit=unit)}
+        headline_rows.append(ReportRow(key, str(label), {"count": value}, links))
     tables = [
         ReportTable(
             "headline", str(_("Headline figures")), [("count", "Count")], headline_rows
         )
     ]
 
-    month_measures = [
-        ("trained", str(_("Practitioners trained"))),
-        ("completions", str(_("Course completions"))),
-        ("recordings", str(_("Recordings viewed or downloaded"))),
-        ("webinar_participants", str(_("Webinar participants"))),
-        ("session_participants", str(_("Session participants"))),
-        ("enrolments", str(_("Enrolments"))),
-    ]
+    start, end = (
+        date.fromisoformat(report["period"][name]) for name in ("start", "end")
+    )
     month_rows = []
     for month, counts in trend.items():
+        following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        period = (max(month, start), min(following - timedelta(days=1), end))
+        values = {
+            "trained": counts["trained"],
+            "completions": counts["course_completion"],
+            "recordings": counts["recording_view"] + counts["recording_download"],
+            "webinar_participants": counts["webinar_attendance"],
+            "session_participants": counts["session_attendance"],
+            "enrolments": counts["course_enrolment"],
+        }
+        links = {
+            measure: drill_url(base, metric, period=period, unit=unit)
+            for measure, _heading, metric, unit in MONTH_MEASURES
+        }
         month_rows.append(
-            ReportRow(
-                month.strftime("%Y-%m"),
-                date_format(month, "F Y"),
-                {
-                    "trained": counts["trained"],
-                    "completions": counts["course_completion"],
-                    "recordings": counts["recording_view"]
-                    + counts["recording_download"],
-                    "webinar_participants": counts["webinar_attendance"],
-                    "session_participants": counts["session_attendance"],
-                    "enrolments": counts["course_enrolment"],
-                },
-            )
+            ReportRow(month.strftime("%Y-%m"), date_format(month, "F Y"), values, links)
         )
     tables.append(
         ReportTable(
             "by_month",
             str(_("Trend per month")),
-            month_measures,
+            [(measure, str(heading)) for measure, heading, *_drill in MONTH_MEASURES],
             month_rows,
             note=str(
                 _(
@@ -574,7 +625,7 @@ def report_tables(
             metric="webinar_attendance",
             labels=labels,
             base=base,
-            note=str(_("The records behind a row are the webinars' attendances.")),
+            unit="webinar",
         )
     )
     return tables
@@ -590,7 +641,10 @@ def _attach_charts(tables: list[ReportTable]) -> None:
         chart = charts.column_chart(
             chart_id=f"chart-month-{measure}",
             title=str(title),
-            items=[(row.label[:3], row.values[measure]) for row in months.rows],
+            items=[
+                (row.label, row.values[measure], row.links.get(measure, ""))
+                for row in months.rows
+            ],
         )
         months.chart = [*(months.chart or []), chart]
     for slug in ("by_country", "by_language", "by_sector"):
@@ -600,7 +654,10 @@ def _attach_charts(tables: list[ReportTable]) -> None:
             charts.horizontal_bar_chart(
                 chart_id=f"chart-{slug}",
                 title=f"{table.title} (top 10)",
-                items=[(row.label, row.values[measure]) for row in table.rows],
+                items=[
+                    (row.label, row.values[measure], row.links.get(measure, ""))
+                    for row in table.rows
+                ],
             )
         ]
 
@@ -659,8 +716,11 @@ def export_rows(tables: list[ReportTable]) -> list[dict]:
 class ReportPermissionMixin:
     """Deny by default: 403 for anyone without the reporting permission."""
 
+    def user_allowed(self, user) -> bool:
+        return user_can_view_training_report(user)
+
     def dispatch(self, request, *args, **kwargs):
-        if not user_can_view_training_report(request.user):
+        if not self.user_allowed(request.user):
             return TemplateResponse(
                 request, "records/admin/denied.html", {}, status=403
             )
@@ -791,13 +851,46 @@ class TrainingReportView(ReportPermissionMixin, ReportView):
         )
 
 
+RECORD_TYPES = {**dict(EventType.choices), "survey_sent": _("Follow-up survey sent")}
+
+
 class EventTypeColumn(Column):
     def get_value(self, instance):
-        return EventType(instance.event_type).label
+        return RECORD_TYPES[instance.event_type]
+
+
+def survey_invitation_records(invitations: QuerySet) -> QuerySet:
+    """Invitations shaped as the records list's rows (the event they are about)."""
+    about = {
+        name: F(f"source_event__{name}")
+        for name in (
+            "country",
+            "sector",
+            "gender",
+            "language",
+            "room",
+            "course",
+            "webinar",
+            "recording",
+        )
+    }
+    return invitations.annotate(
+        occurred_at=F("sent_at"),
+        event_type=Value("survey_sent"),
+        learner=F("actor__email"),
+        idempotency_key=Concat(
+            Value("survey-invitation:"), Cast("pk", output_field=CharField())
+        ),
+        **about,
+    )
 
 
 class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
-    """The records behind a figure: the counted events, filterable and exportable."""
+    """The records behind a figure: the counted events, filterable and exportable.
+
+    Its number of records equals the figure: a distinct figure (learners,
+    countries, webinars, sessions, rooms) lists one record per unit counted.
+    """
 
     template_name = "records/admin/training_report_records.html"
     results_template_name = "wagtailadmin/reports/base_report_results.html"
@@ -846,13 +939,24 @@ class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
         self.metric = request.GET.get("metric", "")
         self.dimension = request.GET.get("dimension") or None
         self.value = request.GET.get("value", "")
+        self.unit = request.GET.get("unit") or None
         self.error = None
+        status = 400
         if self.metric not in DRILL_METRICS:
             self.error = _("Choose a figure to see the records behind it.")
-        elif self.dimension and self.dimension not in DRILL_DIMENSIONS:
+        elif self.dimension and self.dimension not in selectors.DRILL_DIMENSIONS:
             self.error = _("Unknown breakdown.")
+        elif self.unit and self.unit not in DRILL_UNITS:
+            self.error = _("Unknown unit.")
         elif not self.form.is_valid():
             self.error = _("Correct the period or filters below.")
+        elif self.form.hide_small_cells:
+            # The records name the people a hidden cell stands for.
+            self.error = _(
+                "Records are not listed for a report with small cells hidden. "
+                "Show the report without hiding small cells to see its records."
+            )
+            status = 403
         if self.error is None:
             try:
                 self.object_list = self.get_queryset()
@@ -861,7 +965,7 @@ class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
         if self.error is not None:
             self.object_list = []
             return TemplateResponse(
-                request, self.template_name, self.get_context_data(), status=400
+                request, self.template_name, self.get_context_data(), status=status
             )
         context = self.get_context_data()
         if self.is_export:
@@ -876,6 +980,8 @@ class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
         params = [("metric", self.metric)]
         if self.dimension:
             params += [("dimension", self.dimension), ("value", self.value)]
+        if self.unit:
+            params.append(("unit", self.unit))
         return params
 
     def get_breadcrumbs_items(self):
@@ -886,24 +992,21 @@ class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
         ]
 
     def get_queryset(self):
-        from django.db.models import F
-
         start, end = self.form.period
-        kwargs = {
-            "start": start,
-            "end": end,
-            "filters": self.form.filters,
-            "dimension": self.dimension,
-            "value": self.value,
-            "version": self.form.rules_version,
-        }
-        if self.metric == "recording":
-            queryset = selectors.facts_behind(
-                metric="recording_view", **kwargs
-            ) | selectors.facts_behind(metric="recording_download", **kwargs)
-        else:
-            queryset = selectors.facts_behind(metric=self.metric, **kwargs)
-        return queryset.annotate(learner=F("actor__email"))
+        if self.metric == "survey_sent":
+            return survey_invitation_records(
+                selectors.survey_invitations_sent(start, end, self.form.filters)
+            )
+        return selectors.facts_behind(
+            metric=self.metric,
+            start=start,
+            end=end,
+            filters=self.form.filters,
+            dimension=self.dimension,
+            value=self.value,
+            unit=self.unit,
+            version=self.form.rules_version,
+        ).annotate(learner=F("actor__email"))
 
     def decorate_paginated_queryset(self, object_list):
         for event in object_list:
@@ -928,6 +1031,8 @@ class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
             described.append(f"{self.dimension}: {shown}")
         for name, value in self.form.filters.items():
             described.append(f"{name}: {self.form.labels.label(name, value)}")
+        if self.unit:
+            described.append(str(DRILL_UNITS[self.unit]))
         context.update(
             form=self.form,
             description=", ".join(described),
@@ -937,5 +1042,99 @@ class TrainingReportRecordsView(ReportPermissionMixin, ReportView):
             metric=self.metric,
             dimension=self.dimension or "",
             value=self.value,
+            unit=self.unit or "",
         )
         return context
+
+
+# --- reporting tokens ---------------------------------------------------------------
+
+
+class ReportingTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, such as “Monthly dashboard”."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The token stops working when this day begins (UTC)."),
+    )
+
+    def clean_expires_on(self):
+        day = self.cleaned_data.get("expires_on")
+        if day and day <= timezone.now().date():
+            raise forms.ValidationError(_("Choose a day after today."))
+        return day
+
+    @property
+    def expires_at(self) -> datetime | None:
+        day = self.cleaned_data.get("expires_on")
+        return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+
+class ReportingTokensView(ReportPermissionMixin, WagtailAdminTemplateMixin, View):
+    """Issue and list reporting API tokens: your own, or everyone's for superusers.
+
+    A new key is shown once, in the answer to the form that issued it; only its
+    hash is stored, so it can never be shown again.
+    """
+
+    template_name = "records/admin/reporting_tokens.html"
+    page_title = _("Reporting API tokens")
+    header_icon = "key"
+
+    def user_allowed(self, user) -> bool:
+        # The API answers staff only: a token for anyone else would never work.
+        return user_can_view_training_report(user) and user.is_staff
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get(self, request):
+        return self.render_to_response(self.get_context_data(form=ReportingTokenForm()))
+
+    def post(self, request):
+        form = ReportingTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                key = tokens.reporting_token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    expires_at=form.expires_at,
+                )
+            except RecordsError as error:
+                form.add_error(None, str(error))
+            else:
+                context = self.get_context_data(form=ReportingTokenForm(), new_key=key)
+                return self.render_to_response(context, status=201)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            tokens=tokens.reporting_tokens_visible(user=self.request.user),
+            show_owner=self.request.user.is_superuser,
+            now=timezone.now(),
+            api_url=self.request.build_absolute_uri(reverse("records:training_report")),
+        )
+        return context
+
+
+class ReportingTokenRevokeView(ReportingTokensView):
+    """POST: revoke one token (its owner's, or any for a superuser)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, token_id: int):
+        try:
+            token = tokens.reporting_token_revoke(token_id=token_id, by=request.user)
+        except RecordsError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("The token “%(name)s” is revoked.") % {"name": token.name}
+            )
+        return redirect("records_reporting_tokens")

@@ -32,6 +32,8 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
+from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.http import StreamingHttpResponse
@@ -60,9 +62,12 @@ __all__ = [
     "recording_download_response",
     "tracking_access_check",
     "tracking_access_register",
+    "tracking_grant",
+    "tracking_grant_read",
 ]
 
 DIMENSIONS = ("room", "course", "webinar", "recording")
+_EVENT_TYPES = frozenset(EventType.values)  # the enum builds a new list per call
 # The only events a browser may send to /api/v1/track/: its own viewing activity.
 # Completions, attendance and the like are recorded by the server's own services.
 CLIENT_EVENT_TYPES = frozenset({EventType.RECORDING_VIEWED, EventType.RESOURCE_VIEWED})
@@ -182,6 +187,73 @@ def tracking_access_check(
     return facts
 
 
+# --- tracking grants: the player's signed permission to track one object ---------
+#
+# A page that shows a trackable object (the recording player) asks for a grant after
+# the object's registered checker agreed, and the browser sends it back with each
+# event. The endpoint then needs neither the session, nor the user row, nor the
+# access check: the signature proves who may track what. A grant lives
+# RECORDS_TRACKING_GRANT_SECONDS; a member removed meanwhile gets no new grant (the
+# page is a 404), and an open page can still report its own playback until then.
+GRANT_SALT = "learning.records.tracking-grant"
+
+
+def tracking_grant(*, user, object_type: str, object_id) -> str | None:
+    """A signed grant for `user` to track `object_type` `object_id`; None if denied.
+
+    It carries the server's facts (dimensions, duration) and the actor's profile
+    snapshot, taken now: the events it reports belong to this viewing.
+    """
+    if not user.is_authenticated:
+        return None
+    try:
+        facts = tracking_access_check(
+            user=user, object_type=object_type, object_id=str(object_id), dimensions={}
+        )
+    except RecordsError:
+        return None
+    snapshot = _snapshot(user)
+    return signing.dumps(
+        {
+            "u": user.pk,
+            "t": object_type,
+            "o": str(object_id),
+            "d": facts.get("dimensions") or {},
+            "r": facts.get("duration"),
+            "s": snapshot,
+        },
+        salt=GRANT_SALT,
+    )
+
+
+class TrackingGrant:
+    """A verified grant: the actor (id and snapshot) and the server's facts."""
+
+    def __init__(self, data: dict):
+        self.pk = data["u"]
+        self.object_type = data["t"]
+        self.object_id = data["o"]
+        self.dimensions = dict(data["d"])
+        self.duration = data["r"]
+        # event_payload() takes a prefetched snapshot from the actor (see _snapshot).
+        self._records_snapshot = data["s"]
+
+
+def tracking_grant_read(token) -> TrackingGrant:
+    """The grant `token` stands for; raises TrackingDenied if forged or expired."""
+    if not isinstance(token, str) or len(token) > 2000:
+        raise TrackingDenied("'grant' must be the grant the page gave.")
+    try:
+        data = signing.loads(
+            token, salt=GRANT_SALT, max_age=settings.RECORDS_TRACKING_GRANT_SECONDS
+        )
+        return TrackingGrant(data)
+    except signing.SignatureExpired:
+        raise TrackingDenied("The grant has expired: reload the page.") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise TrackingDenied("The grant is not valid.") from None
+
+
 _EMPTY_SNAPSHOT = {"country": "", "sector": "", "gender": "", "preferred_language": ""}
 SNAPSHOT_CACHE_KEY = "records:snapshot:{user_id}"
 SNAPSHOT_CACHE_SECONDS = 600
@@ -248,7 +320,7 @@ def event_payload(
     context: dict | None = None,
 ) -> dict:
     """Validate one event and return it as plain data; raises RecordsError."""
-    if event_type not in EventType.values:
+    if event_type not in _EVENT_TYPES:
         raise RecordsError(f"Unknown event type {event_type!r}.")
     event_type = EventType(event_type)
     if not object_type or not str(object_id):

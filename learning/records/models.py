@@ -191,10 +191,18 @@ class ReportingToken(models.Model):
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.name
+
+    def is_usable(self, now) -> bool:
+        """Neither revoked nor past its expiry at `now`."""
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > now
+        )
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Min, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.utils import timezone
 
 from learning.records.definitions import TRAINED_METRICS, definitions_get
@@ -16,7 +16,7 @@ from learning.records.models import (
     SurveyInvitation,
     Watermark,
 )
-from learning.records.services import SCOPE_FILTERS, RecordsError
+from learning.records.services import ROLLUP_DIMENSIONS, SCOPE_FILTERS, RecordsError
 
 BREAKDOWN_KEYS = ("by_course", "by_country", "by_language", "by_gender", "by_sector")
 
@@ -25,21 +25,27 @@ def period_for_year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _scope(filters: dict | None) -> tuple[str, dict]:
+def _scope(filters: dict | None) -> tuple[str | None, dict]:
+    """The roll-up scope of `filters`, and the filters cleaned, in a stable order.
+
+    The roll-ups hold the whole platform ("") and each single filter ("room:17");
+    filters that combine have no roll-up (None): the counted facts answer them.
+    """
     filters = {key: str(value) for key, value in (filters or {}).items() if value}
     unknown = set(filters) - set(SCOPE_FILTERS)
     if unknown:
         raise RecordsError(f"Unknown filter: {', '.join(sorted(unknown))}.")
-    if len(filters) > 1:
-        raise RecordsError(
-            "Choose one filter at a time (room, course, webinar, country or language)."
-        )
-    if not filters:
-        return "", {}
-    ((name, value),) = filters.items()
-    if name == "country":
-        value = value.upper()
-    return f"{name}:{value}", {name: value}
+    if "country" in filters:
+        filters["country"] = filters["country"].upper()
+    cleaned = {name: filters[name] for name in SCOPE_FILTERS if name in filters}
+    if len(cleaned) > 1:
+        return None, cleaned
+    return "".join(f"{name}:{value}" for name, value in cleaned.items()), cleaned
+
+
+def _where(filters: dict, alias: str = "") -> str:
+    """SQL conditions for the filters (their values are the query's parameters)."""
+    return "".join(f" AND {alias}{name} = %s" for name in filters)
 
 
 def _periods(start: date, end: date) -> tuple[list[date], list[date]]:
@@ -57,25 +63,37 @@ def _periods(start: date, end: date) -> tuple[list[date], list[date]]:
     return months, days
 
 
-def _rollup_cells(version: str, scope: str, start: date, end: date) -> dict:
+def _cells(version: str, scope: str | None, filters: dict, start: date, end: date):
+    """Counts per metric, dimension and value: from the roll-ups, or, for filters
+    that combine, from the counted facts, grouped exactly as the roll-up does."""
     months, days = _periods(start, end)
     cells: dict = defaultdict(lambda: defaultdict(dict))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT metric, dimension, value, SUM(count) FROM records_rollup "
-            "WHERE version = %s AND scope = %s AND ("
-            "(grain = 'month' AND period = ANY(%s)) OR "
-            "(grain = 'day' AND period = ANY(%s))) "
-            "GROUP BY metric, dimension, value",
-            [version, scope, months, days],
-        )
+        if scope is None:
+            cursor.execute(
+                "SELECT f.metric, d.dimension, d.value, COUNT(*) FROM records_fact f "
+                f"CROSS JOIN LATERAL (VALUES {ROLLUP_DIMENSIONS}) d(dimension, value) "
+                "WHERE f.version = %s AND f.day >= %s AND f.day <= %s"
+                f"{_where(filters, 'f.')} AND (d.dimension = '' OR d.value <> '') "
+                "GROUP BY 1, 2, 3",
+                [version, start, end, *filters.values()],
+            )
+        else:
+            cursor.execute(
+                "SELECT metric, dimension, value, SUM(count) FROM records_rollup "
+                "WHERE version = %s AND scope = %s AND ("
+                "(grain = 'month' AND period = ANY(%s)) OR "
+                "(grain = 'day' AND period = ANY(%s))) "
+                "GROUP BY metric, dimension, value",
+                [version, scope, months, days],
+            )
         for metric, dimension, value, count in cursor.fetchall():
             cells[metric][dimension][value] = int(count)
     return cells
 
 
 def _distinct_learners(version: str, filters: dict, start: date, end: date) -> dict:
-    conditions = " ".join(f"AND {name} = %s" for name in filters)
+    conditions = _where(filters)
     metrics = [*TRAINED_METRICS, "course_enrolment"]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -83,14 +101,14 @@ def _distinct_learners(version: str, filters: dict, start: date, end: date) -> d
             "COUNT(DISTINCT actor_id) FILTER (WHERE metric = 'course_completion'), "
             "COUNT(DISTINCT actor_id) FILTER (WHERE metric = 'course_enrolment') "
             "FROM records_fact WHERE version = %s AND metric = ANY(%s) "
-            f"AND day >= %s AND day <= %s {conditions}",
+            f"AND day >= %s AND day <= %s{conditions}",
             [list(TRAINED_METRICS), version, metrics, start, end, *filters.values()],
         )
         trained, completed, enrolled = cursor.fetchone()
         cursor.execute(
             "SELECT COUNT(DISTINCT j.actor_id) FROM records_fact j "
             "WHERE j.version = %s AND j.metric = 'room_join' AND j.day <= %s "
-            f"{conditions.replace('AND ', 'AND j.')} AND NOT EXISTS ("
+            f"{_where(filters, 'j.')} AND NOT EXISTS ("
             "SELECT 1 FROM records_fact l WHERE l.version = j.version "
             "AND l.metric = 'room_leave' AND l.actor_id = j.actor_id "
             "AND l.room = j.room AND l.occurred_at > j.occurred_at AND l.day < %s)",
@@ -144,7 +162,7 @@ def training_report(
     except KeyError as error:
         raise RecordsError(f"Unknown definitions version {version!r}.") from error
     scope, scope_filters = _scope(filters)
-    cells = _rollup_cells(definitions.version, scope, start, end)
+    cells = _cells(definitions.version, scope, scope_filters, start, end)
     learners = _distinct_learners(definitions.version, scope_filters, start, end)
 
     def total(metric: str) -> int:
@@ -163,9 +181,7 @@ def training_report(
     active_rooms = set()
     for dimensions in cells.values():
         active_rooms |= set(dimensions["room"])
-    survey_sent = SurveyInvitation.objects.filter(
-        sent_at__date__gte=start, sent_at__date__lte=end
-    ).count()
+    survey_sent = survey_invitations_sent(start, end, scope_filters).count()
 
     completions = {
         "total": total("course_completion"),
@@ -236,9 +252,42 @@ def report_rows(report: dict) -> list[tuple[str, str, object]]:
     return rows
 
 
-METRIC_EVENT_TYPES = {
-    rule.metric: rule.event_type for rule in definitions_get().metrics
+# Figures made of several metrics: practitioners trained, recordings viewed or
+# downloaded, and (for the active rooms) every metric.
+METRIC_GROUPS = {
+    "trained": TRAINED_METRICS,
+    "recording": ("recording_view", "recording_download"),
+    "activity": tuple(rule.metric for rule in definitions_get().metrics),
 }
+# Distinct figures (learners, countries, webinars, sessions, rooms): the fact column
+# whose distinct values they count.
+DRILL_UNITS = {
+    "learner": "actor_id",
+    "country": "country",
+    "webinar": "webinar",
+    "session": "object_key",
+    "room": "room",
+}
+DRILL_DIMENSIONS = (
+    *SCOPE_FILTERS,
+    "sector",
+    "gender",
+    "recording",
+    "object",
+)
+
+
+def _room_members(facts: QuerySet, start: date, end: date) -> QuerySet:
+    """Room joins before the period's end not followed by a leave before its start."""
+    left = Fact.objects.filter(
+        version=OuterRef("version"),
+        metric="room_leave",
+        actor_id=OuterRef("actor_id"),
+        room=OuterRef("room"),
+        occurred_at__gt=OuterRef("occurred_at"),
+        day__lt=start,
+    )
+    return facts.filter(metric="room_join", day__lte=end).exclude(Exists(left))
 
 
 def facts_behind(
@@ -249,32 +298,66 @@ def facts_behind(
     filters: dict | None = None,
     dimension: str | None = None,
     value: str | None = None,
+    unit: str | None = None,
     version: str | None = None,
 ) -> QuerySet:
-    """The raw events counted in a figure (drill-down), newest first."""
+    """The raw events counted in a figure (drill-down), newest first.
+
+    `metric` is a counting-rule metric, a group of METRIC_GROUPS, or "member" (room
+    members, one row per learner). With a `unit` (DRILL_UNITS), one row per distinct
+    learner, country, webinar, session or room: the first counted event of each, so
+    that the list is as long as the distinct figure. Raises RecordsError for an
+    unknown metric, dimension or unit.
+    """
     definitions = definitions_get(version)
-    if metric not in METRIC_EVENT_TYPES and metric != "trained":
-        raise RecordsError(f"Unknown metric {metric!r}.")
     _scope_name, scope_filters = _scope(filters)
-    metrics = list(TRAINED_METRICS) if metric == "trained" else [metric]
-    facts = Fact.objects.filter(
-        version=definitions.version, metric__in=metrics, day__gte=start, day__lte=end
-    ).filter(**scope_filters)
+    if unit is not None and unit not in DRILL_UNITS:
+        raise RecordsError(f"Unknown unit {unit!r}.")
+    facts = Fact.objects.filter(version=definitions.version, **scope_filters)
+    if metric == "member":
+        facts, unit = _room_members(facts, start, end), "learner"
+    else:
+        metrics = METRIC_GROUPS.get(metric, (metric,))
+        if not set(metrics) <= set(METRIC_GROUPS["activity"]):
+            raise RecordsError(f"Unknown metric {metric!r}.")
+        facts = facts.filter(metric__in=metrics, day__gte=start, day__lte=end)
     if dimension:
-        column = "object_key" if dimension == "object" else dimension
-        if column not in (
-            *SCOPE_FILTERS,
-            "sector",
-            "gender",
-            "recording",
-            "object_key",
-        ):
+        if dimension not in DRILL_DIMENSIONS:
             raise RecordsError(f"Unknown dimension {dimension!r}.")
+        column = "object_key" if dimension == "object" else dimension
         facts = facts.filter(**{column: value or ""})
+    if unit:
+        column = DRILL_UNITS[unit]
+        facts = (
+            facts.exclude(**{f"{column}__isnull": True})
+            if column == "actor_id"
+            else facts.exclude(**{column: ""})
+        )
+        facts = facts.order_by(column, "occurred_at", "pk").distinct(column)
     return (
         Event.objects.filter(pk__in=facts.values("event_id"))
         .select_related("actor")
         .order_by("-occurred_at", "-pk")
+    )
+
+
+def survey_invitations_sent(
+    start: date, end: date, filters: dict | None = None
+) -> QuerySet:
+    """Follow-up survey invitations sent in [start, end], newest first.
+
+    The filters apply to the completion or session a survey is about (its event's
+    dimensions and profile snapshot). Raises RecordsError for an unknown filter.
+    """
+    _scope_name, scope_filters = _scope(filters)
+    return (
+        SurveyInvitation.objects.filter(
+            sent_at__date__gte=start,
+            sent_at__date__lte=end,
+            **{f"source_event__{name}": value for name, value in scope_filters.items()},
+        )
+        .select_related("actor", "source_event")
+        .order_by("-sent_at", "-pk")
     )
 
 
@@ -300,22 +383,36 @@ def monthly_trend(
     while cursor_month <= end:
         trend[cursor_month] = {"trained": 0, **dict.fromkeys(metrics, 0)}
         cursor_month = (cursor_month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    conditions = " ".join(f"AND {name} = %s" for name in scope_filters)
+    conditions = _where(scope_filters)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT date_trunc('month', period)::date, metric, SUM(count) "
-            "FROM records_rollup WHERE version = %s AND scope = %s "
-            "AND dimension = '' AND metric = ANY(%s) AND ("
-            "(grain = 'month' AND period = ANY(%s)) OR "
-            "(grain = 'day' AND period = ANY(%s))) GROUP BY 1, 2",
-            [definitions.version, scope, list(metrics), months, days],
-        )
+        if scope is None:  # filters that combine: no roll-up, the facts answer
+            cursor.execute(
+                "SELECT date_trunc('month', day)::date, metric, COUNT(*) "
+                "FROM records_fact WHERE version = %s AND metric = ANY(%s) "
+                f"AND day >= %s AND day <= %s{conditions} GROUP BY 1, 2",
+                [
+                    definitions.version,
+                    list(metrics),
+                    start,
+                    end,
+                    *scope_filters.values(),
+                ],
+            )
+        else:
+            cursor.execute(
+                "SELECT date_trunc('month', period)::date, metric, SUM(count) "
+                "FROM records_rollup WHERE version = %s AND scope = %s "
+                "AND dimension = '' AND metric = ANY(%s) AND ("
+                "(grain = 'month' AND period = ANY(%s)) OR "
+                "(grain = 'day' AND period = ANY(%s))) GROUP BY 1, 2",
+                [definitions.version, scope, list(metrics), months, days],
+            )
         for month, metric, count in cursor.fetchall():
             trend[month][metric] = int(count)
         cursor.execute(
             "SELECT date_trunc('month', day)::date, COUNT(DISTINCT actor_id) "
             "FROM records_fact WHERE version = %s AND metric = ANY(%s) "
-            f"AND day >= %s AND day <= %s {conditions} GROUP BY 1",
+            f"AND day >= %s AND day <= %s{conditions} GROUP BY 1",
             [
                 definitions.version,
                 list(TRAINED_METRICS),
@@ -343,13 +440,13 @@ def completions_per_course(
     """
     definitions = definitions_get(version)
     _scope_name, scope_filters = _scope(filters)
-    conditions = " ".join(f"AND {name} = %s" for name in scope_filters)
+    conditions = _where(scope_filters)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT course, COUNT(DISTINCT actor_id), "
             "COUNT(DISTINCT NULLIF(country, '')) FROM records_fact "
             "WHERE version = %s AND metric = 'course_completion' AND course <> '' "
-            f"AND day >= %s AND day <= %s {conditions} GROUP BY course",
+            f"AND day >= %s AND day <= %s{conditions} GROUP BY course",
             [definitions.version, start, end, *scope_filters.values()],
         )
         return {

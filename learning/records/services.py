@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import redis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -94,8 +95,25 @@ def events_store(*, payloads: list[dict], via: str = "database") -> None:
         values["webinar"] = values["webinar"] or ""
         values["recording"] = values["recording"] or ""
         events.append(Event(via=via, **values))
+    if via != "database":  # recorded earlier, elsewhere: the actor may be gone
+        _deleted_actors_forget(events)
     Event.objects.bulk_create(events, ignore_conflicts=True)
     dirty_days_mark(days=_dirty_days(event.occurred_at for event in events))
+
+
+def _deleted_actors_forget(events: list[Event]) -> None:
+    """An actor deleted since the event was tracked: keep the event, anonymised (as
+    deleting a user does to stored events), so one such event can never block a
+    drained batch on the foreign key."""
+    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+    if not actor_ids:
+        return
+    existing = set(
+        get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", flat=True)
+    )
+    for event in events:
+        if event.actor_id not in existing:
+            event.actor_id = None
 
 
 # --- the Redis stream ------------------------------------------------------------
@@ -126,14 +144,16 @@ def stream_append(*, payloads: list[dict]) -> bool:
     global _stream_skip_until
     if time.monotonic() < _stream_skip_until:
         return False
+    entries = [{"event": json.dumps(payload, default=str)} for payload in payloads]
     try:
-        pipeline = stream_client().pipeline(transaction=False)
-        for payload in payloads:
-            pipeline.xadd(
-                settings.RECORDS_STREAM_KEY,
-                {"event": json.dumps(payload, default=str)},
-            )
-        pipeline.execute()
+        client = stream_client()
+        if len(entries) == 1:  # the player's usual request: one round trip, no pipeline
+            client.xadd(settings.RECORDS_STREAM_KEY, entries[0])
+        else:
+            pipeline = client.pipeline(transaction=False)
+            for entry in entries:
+                pipeline.xadd(settings.RECORDS_STREAM_KEY, entry)
+            pipeline.execute()
         return True
     except (redis.RedisError, OSError) as error:
         logger.warning("Records stream unavailable, storing in PostgreSQL: %s", error)
@@ -354,7 +374,7 @@ _SCOPES = (
     "('webinar:' || NULLIF(f.webinar, '')), ('country:' || NULLIF(f.country, '')), "
     "('language:' || NULLIF(f.language, ''))"
 )
-_DIMENSIONS = (
+ROLLUP_DIMENSIONS = (
     "('', ''), ('country', f.country), ('sector', f.sector), ('gender', f.gender), "
     "('language', f.language), ('room', f.room), ('course', f.course), "
     "('webinar', f.webinar), ('recording', f.recording), ('object', f.object_key), "
@@ -375,7 +395,7 @@ def _day_rollup(cursor, version: str, day: date) -> None:
         "(version, grain, period, metric, scope, dimension, value, count) "
         "SELECT %s, 'day', %s, f.metric, s.scope, d.dimension, d.value, COUNT(*) "
         f"FROM records_fact f CROSS JOIN LATERAL (VALUES {_SCOPES}) s(scope) "
-        f"CROSS JOIN LATERAL (VALUES {_DIMENSIONS}) d(dimension, value) "
+        f"CROSS JOIN LATERAL (VALUES {ROLLUP_DIMENSIONS}) d(dimension, value) "
         "WHERE f.version = %s AND f.day = %s AND s.scope IS NOT NULL "
         "AND (d.dimension = '' OR d.value <> '') "
         "GROUP BY f.metric, s.scope, d.dimension, d.value",
@@ -617,16 +637,3 @@ def survey_answer_submit(*, invitation_id: int, answer: str, comment: str = "") 
             context={"answer": answer, "comment": comment},
             via="database",
         )
-
-
-def reporting_token_create(*, user, name: str) -> str:
-    """Create an API token for the training-report API; returns the key, shown once."""
-    from learning.records.models import ReportingToken
-
-    if not name.strip():
-        raise RecordsError("Name the token, so that you can revoke it later.")
-    key = ReportingToken.new_key()
-    ReportingToken.objects.create(
-        user=user, name=name.strip()[:100], key_hash=ReportingToken.hash_key(key)
-    )
-    return key

@@ -4,10 +4,12 @@ import json
 import re
 from datetime import date
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
-from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from learning.records import services
@@ -17,11 +19,12 @@ from learning.records.api import (
     TrackingDenied,
     event_payload,
     tracking_access_check,
+    tracking_grant_read,
 )
 from learning.records.definitions import CURRENT_VERSION
-from learning.records.models import ReportingToken
 from learning.records.selectors import period_for_year, training_report
 from learning.records.services import RecordsError
+from learning.records.tokens import reporting_token_user
 
 REPORT_PERMISSION = "records.view_training_report"
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,80}$")
@@ -30,6 +33,7 @@ _OBJECT_TYPES = {
     EventType.RESOURCE_VIEWED: "irooms.resource",
 }
 _MAX_SECONDS = 7 * 24 * 3600
+GRANT_HEADER = "X-Tracking-Grant"
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -47,8 +51,9 @@ def _number(item: dict, name: str, *, required: bool) -> float | None:
     return float(value)
 
 
-def _client_event(request, item) -> dict:
-    """Validate one browser-sent event; the actor and the time are the server's."""
+def _client_fields(item) -> tuple[str, str, str, dict, dict, str | None]:
+    """Validate one browser-sent event: (type, key, object id, context, claimed
+    dimensions, language). The actor and the time are the server's."""
     if not isinstance(item, dict):
         raise RecordsError("Each event must be a JSON object.")
     event_type = item.get("type")
@@ -78,60 +83,120 @@ def _client_event(request, item) -> dict:
     language = item.get("language")
     if language is not None and (not isinstance(language, str) or len(language) > 10):
         raise RecordsError("'language' must be a language code.")
-    object_type = _OBJECT_TYPES[event_type]
-    object_id = str(object_id).strip()[:100]
-    # Deny by default: the object's app must agree that this user may see it.
-    facts = tracking_access_check(
-        user=request.user,
-        object_type=object_type,
-        object_id=object_id,
-        dimensions=dimensions,
-    )
-    dimensions.update(facts.get("dimensions") or {})
+    return event_type, key, str(object_id).strip()[:100], context, dimensions, language
+
+
+def _client_payload(
+    *, actor, event_type, key, object_id, context, dimensions, facts, language
+) -> dict:
     if event_type == EventType.RECORDING_VIEWED and facts.get("duration"):
         # The stored duration, not the browser's: a forged short duration would
         # lower the 10% threshold. Unknown: the 30 s rule alone applies.
         context["duration"] = float(facts["duration"])
     return event_payload(
         event_type=event_type,
-        actor=request.user,
-        object_type=object_type,
+        actor=actor,
+        object_type=_OBJECT_TYPES[event_type],
         object_id=object_id,
-        dimensions=dimensions,
-        language=language or request.LANGUAGE_CODE,
+        dimensions={**dimensions, **(facts.get("dimensions") or {})},
+        language=language,
         # Namespaced by user: one learner's keys can never hide another's events.
-        idempotency_key=f"c:{request.user.pk}:{key}",
+        idempotency_key=f"c:{actor.pk}:{key}",
         context=context,
     )
 
 
-@require_http_methods(["POST"])
-def track(request):
-    """POST /api/v1/track/: a logged-in learner's own viewing and playback events.
+def _session_event(request, item) -> dict:
+    """An event sent with the session: the object's app checks access now."""
+    event_type, key, object_id, context, dimensions, language = _client_fields(item)
+    # Deny by default: the object's app must agree that this user may see it.
+    facts = tracking_access_check(
+        user=request.user,
+        object_type=_OBJECT_TYPES[event_type],
+        object_id=object_id,
+        dimensions=dimensions,
+    )
+    return _client_payload(
+        actor=request.user,
+        event_type=event_type,
+        key=key,
+        object_id=object_id,
+        context=context,
+        dimensions=dimensions,
+        facts=facts,
+        language=language or request.LANGUAGE_CODE,
+    )
 
-    Body: one event object, or {"events": [...]}. Every event is validated before
-    any is stored; the answer is 202 once they are durable (Redis stream or
-    PostgreSQL), never after a Celery task.
-    """
+
+def _granted_event(request, grant, item) -> dict:
+    """An event sent with a page's grant: it may only be about the granted object."""
+    event_type, key, object_id, context, dimensions, language = _client_fields(item)
+    if _OBJECT_TYPES[event_type] != grant.object_type or object_id != grant.object_id:
+        raise TrackingDenied("The grant is for another object.")
+    return _client_payload(
+        actor=grant,
+        event_type=event_type,
+        key=key,
+        object_id=object_id,
+        context=context,
+        dimensions=dimensions,
+        facts={"dimensions": grant.dimensions, "duration": grant.duration},
+        language=language or request.LANGUAGE_CODE,
+    )
+
+
+_CSRF = CsrfViewMiddleware(lambda request: None)
+
+
+def _session_refusal(request) -> HttpResponse | None:
+    """The session route is cookie-authenticated, so CSRF applies to it (a grant is
+    not a cookie: the grant route needs no CSRF token)."""
+    refused = _CSRF.process_view(request, None, (), {})
+    if refused is not None:
+        return refused
     if not request.user.is_authenticated:
         return _error("Log in to record learning activity.", status=403)
+    return None
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def track(request):
+    """POST /api/v1/track/: a learner's own viewing and playback events.
+
+    Body: one event object, or {"events": [...]}. Authenticated by the signed grant
+    the page gave (`tracking_grant`) in the X-Tracking-Grant header, or else by the
+    session and its CSRF token.
+    Every event is validated before any is stored; the answer is 202 once they are
+    durable (Redis stream or PostgreSQL), never after a Celery task.
+
+    The grant route reads neither the session nor the database: the hot path of
+    a player reporting every few seconds. It skips the MFA gate as well: the grant
+    was given on a page that passed it. The session route goes through the gate.
+    """
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         return _error("The body must be JSON.")
+    grant = request.headers.get(GRANT_HEADER)
     items = (
         body.get("events") if isinstance(body, dict) and "events" in body else [body]
     )
     if not isinstance(items, list) or not items:
         return _error("'events' must be a non-empty list.")
-    from django.conf import settings
-
     if len(items) > settings.RECORDS_TRACK_MAX_EVENTS:
         return _error(
             f"At most {settings.RECORDS_TRACK_MAX_EVENTS} events per request."
         )
     try:
-        payloads = [_client_event(request, item) for item in items]
+        if grant is not None:
+            granted = tracking_grant_read(grant)
+            payloads = [_granted_event(request, granted, item) for item in items]
+        else:
+            refused = _session_refusal(request)
+            if refused is not None:
+                return refused
+            payloads = [_session_event(request, item) for item in items]
     except TrackingDenied as error:
         return _error(str(error), status=403)
     except RecordsError as error:
@@ -140,20 +205,19 @@ def track(request):
     return JsonResponse({"accepted": len(payloads), "stored": route}, status=202)
 
 
+def _grant_sent(request) -> bool:
+    return GRANT_HEADER in request.headers
+
+
+track.mfa_gate_exempt = _grant_sent
+
+
 def _report_user(request):
-    """The session user, or the owner of a valid `Authorization: Token <key>`."""
+    """The session user, or the owner of a usable `Authorization: Token <key>`."""
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() in ("token", "bearer") and key.strip():
-        token = (
-            ReportingToken.objects.select_related("user")
-            .filter(key_hash=ReportingToken.hash_key(key.strip()))
-            .first()
-        )
-        if token is None:
-            return None
-        ReportingToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        return reporting_token_user(key.strip())
     return request.user if request.user.is_authenticated else None
 
 

@@ -1,4 +1,4 @@
-"""Wagtail admin: the training report under Reports, for reporting staff only."""
+"""Wagtail admin: the training report and reporting API tokens under Reports."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,11 @@ from learning.records import admin_views
 class TrainingReportMenuItem(MenuItem):
     def is_shown(self, request):
         return admin_views.user_can_view_training_report(request.user)
+
+
+class ReportingTokensMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.ReportingTokensView().user_allowed(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -26,6 +31,16 @@ def register_training_report_urls():
             admin_views.TrainingReportRecordsView.as_view(),
             name="records_training_report_records",
         ),
+        path(
+            "reports/training/tokens/",
+            admin_views.ReportingTokensView.as_view(),
+            name="records_reporting_tokens",
+        ),
+        path(
+            "reports/training/tokens/<int:token_id>/revoke/",
+            admin_views.ReportingTokenRevokeView.as_view(),
+            name="records_reporting_token_revoke",
+        ),
     ]
 
 
@@ -37,4 +52,15 @@ def register_training_report_menu_item():
         name="training-report",
         icon_name="table",
         order=100,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_reporting_tokens_menu_item():
+    return ReportingTokensMenuItem(
+        _("Reporting API tokens"),
+        reverse("records_reporting_tokens"),
+        name="reporting-tokens",
+        icon_name="key",
+        order=101,
     )

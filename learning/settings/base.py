@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "scorm.middleware.ContentOriginMiddleware",
+    "learning.core.sites.KnownSiteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "learning.accounts.middleware.MfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "courses.middleware.CourseRouteMiddleware",
 ]
 
 ROOT_URLCONF = "learning.urls"

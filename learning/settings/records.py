@@ -32,3 +32,6 @@ RECORDS_SMALL_CELL_THRESHOLD = env_int("RECORDS_SMALL_CELL_THRESHOLD", 5)
 RECORDS_FOLLOW_UP_SURVEY_MONTHS = env_int("RECORDS_FOLLOW_UP_SURVEY_MONTHS", 6)
 # Tracking-endpoint limits: events per request, size of the free-form context.
 RECORDS_TRACK_MAX_EVENTS = env_int("RECORDS_TRACK_MAX_EVENTS", 50)
+# How long a page's tracking grant (the player's signed permission) stays valid:
+# longer than the longest recording someone would watch in one sitting.
+RECORDS_TRACKING_GRANT_SECONDS = env_int("RECORDS_TRACKING_GRANT_SECONDS", 6 * 3600)

@@ -15,7 +15,7 @@ def redis_database_url(base_url: str, database: int) -> str:
 CACHE_URL = env_str("CACHE_URL", redis_database_url(REDIS_URL, 1))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "learning.core.cache.RedisCache",
         "LOCATION": CACHE_URL,
         # A frozen Redis must not hang a request: bound connect and socket waits.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

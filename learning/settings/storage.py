@@ -23,3 +23,7 @@ PROTECTED_MEDIA_INTERNAL_PREFIX = env_str(
 # Wagtail's document serve view hands files to this backend, which follows
 # PROTECTED_FILE_SERVING: streamed by Django, or X-Accel-Redirect / X-Sendfile.
 SENDFILE_BACKEND = "irooms.protected"
+# Wagtail's image renditions are private files too (a room's images are private):
+# kept under PRIVATE_MEDIA_ROOT and served only by irooms.views.image_rendition_serve,
+# which checks room membership first. Nothing under MEDIA_ROOT is public.
+WAGTAILIMAGES_RENDITION_STORAGE = "irooms.protected.RenditionStorage"

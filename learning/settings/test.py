@@ -1,6 +1,8 @@
 """Tests: PostgreSQL and Redis on 127.0.0.1 for real, fast password hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/learning")
 # Each test process (and the Celery worker it starts, which inherits the environment)
@@ -30,6 +32,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The files tests store (uploads, recordings, packages) go to this run's own
+# directory, never to the checkout's media/ and var/private; tests/conftest.py
+# removes it at the end. The Celery workers a test starts share the run id, so the
+# directory too. MEDIA_ROOT / PRIVATE_MEDIA_ROOT in the environment still win.
+TEST_FILES_DIR = Path(tempfile.gettempdir()) / f"learning-{TEST_RUN_ID}"
+if "MEDIA_ROOT" not in os.environ:
+    MEDIA_ROOT = TEST_FILES_DIR / "media"
+if "PRIVATE_MEDIA_ROOT" not in os.environ:
+    PRIVATE_MEDIA_ROOT = TEST_FILES_DIR / "private"
 # One test database per test process, so that several runs on one machine never
 # drop each other's database. A developer may name one (TEST_DATABASE_NAME) and keep
 # it between runs with `pytest --reuse-db`.

@@ -140,3 +140,52 @@ def test_admin_filters_a_year_sees_charts_and_downloads_matching_exports(
     assert header == ("table", "measure", "key", "label", "value")
     assert csv_rows[("about", "definitions_version", "")] == "2026.1"
     assert csv_rows[("about", "period_start", "")] == "2020-01-01"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_combines_filters_and_opens_a_bars_records_by_keyboard(
+    page, live_server, home_page, axe_violations
+):
+    # given completions in 2020: 3 in Kenya, 2 in France; one in Kenya in 2021
+    completions(["KE", "KE", "KE", "FR", "FR"], 2020)
+    completions(["KE"], 2021)
+    log_in(page, live_server, reporting_admin())
+
+    # when the admin filters 2020, Kenya and English together
+    page.goto("/admin/reports/training/")
+    page.get_by_label("Year").fill("2020")
+    page.get_by_label("Country", exact=True).select_option("KE")
+    page.get_by_label("Language", exact=True).select_option("en")
+    page.get_by_role("button", name="Show report").click()
+
+    # then the figures are those of the three filters together
+    expect(page.locator('[data-figure="completions"]')).to_have_text("3")
+    assert axe_violations(page) == []
+
+    # and the Kenya bar is a link a keyboard reaches and opens
+    bar = page.get_by_role("link", name="Kenya: 3, see the records")
+    bar.focus()
+    expect(bar).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("3 records.")).to_be_visible()
+    assert "country=KE" in page.url and "language=en" in page.url
+    assert axe_violations(page) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporting_token_page_is_accessible_and_shows_a_new_key_once(
+    page, live_server, home_page, axe_violations
+):
+    log_in(page, live_server, reporting_admin())
+
+    page.goto("/admin/reports/training/tokens/")
+    assert axe_violations(page) == []
+    page.get_by_label("Name").fill("Dashboard")
+    page.get_by_role("button", name="Issue a token").click()
+
+    key = page.get_by_role("textbox", name="Your new key").input_value()
+    assert len(key) > 30
+    assert axe_violations(page) == []
+    page.goto("/admin/reports/training/tokens/")
+    expect(page.get_by_role("row", name="Dashboard")).to_be_visible()
+    assert key not in page.content()

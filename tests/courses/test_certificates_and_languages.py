@@ -1,10 +1,12 @@
 """Certificates (real PDFs, public verification) and language versions as one course."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from courses.certificates import certificate_pdf, certificate_wording
 from courses.models import Certificate, CourseCompletion, Enrolment, LessonCompletion
@@ -105,43 +107,89 @@ def test_verification_page_confirms_a_real_code_and_rejects_a_forged_one(
     assert tree.course.title not in body
 
 
-@pytest.mark.parametrize(
-    ("language", "name", "font"),
-    [
-        ("ar", "أمينة ديالو", "NotoNaskhArabic"),
-        ("zh-hans", "王芳", "NotoSansCJK"),
-        ("ru", "Анна Иванова", "NotoSans"),
-        ("fr", "Amélie Durand", "NotoSans"),
-    ],
-)
-def test_certificate_pdf_embeds_the_fonts_of_its_language(language, name, font):
-    # given
+def pdf_runs(data: bytes) -> list[tuple[str, list[int], str]]:
+    """Each text run drawn on the page: (font, glyph codes, text by ToUnicode), in
+    the order the glyphs are drawn (visual order, left to right)."""
+    reader = PdfReader(io.BytesIO(data))
+    page = reader.pages[0]
+    fonts = page["/Resources"]["/Font"]
+    to_unicode = {}
+    for name, font in fonts.items():
+        cmap = font.get_object()["/ToUnicode"].get_object().get_data().decode()
+        to_unicode[name] = {
+            int(code, 16): bytes.fromhex(text).decode("utf-16-be")
+            for code, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap)
+        }
+    runs, font = [], None
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"Tf":
+            font = operands[0]
+        elif operator == b"Tj":
+            raw = operands[0].original_bytes  # two bytes a glyph (Identity-H)
+            codes = [int.from_bytes(raw[i : i + 2]) for i in range(0, len(raw), 2)]
+            text = "".join(to_unicode[font][code] for code in codes)
+            runs.append((str(fonts[font].get_object()["/BaseFont"]), codes, text))
+    return runs
+
+
+def certificate_for(*, language: str, name: str, title: str) -> Certificate:
     tree = course_build(lessons=1, final_quiz=False)
-    user = learner(full_name=name)
     completion = CourseCompletion.objects.create(
-        user=user,
+        user=learner(full_name=name),
         course_key=tree.course.translation_key,
         course=tree.course,
         language=language,
     )
-    certificate = Certificate.objects.create(
+    return Certificate.objects.create(
         completion=completion,
         code="ABCD-EFGH-JKLM",
         learner_name=name,
-        course_title="Cours",
+        course_title=title,
         language=language,
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "title", "font"),
+    [
+        ("ar", "أمينة ديالو", "الإطار القانوني", "NotoNaskhArabic"),
+        ("zh-hans", "王芳", "反恐法律框架", "WenQuanYiMicroHei"),
+        ("ru", "Анна Иванова", "Правовая основа", "NotoSans"),
+        ("fr", "Amélie Durand", "Cadre juridique", "NotoSans"),
+    ],
+)
+def test_certificate_pdf_gives_back_the_learners_name_and_course_as_text(
+    language, name, title, font
+):
+    # given
+    certificate = certificate_for(language=language, name=name, title=title)
     # when
     data = certificate_pdf(certificate)
-    # then
+    # then: the glyphs of the language's font, and text that copies and searches
+    # (for Arabic, in logical order: the reader reverses the right-to-left runs)
     assert data.startswith(b"%PDF")
     assert any(font in embedded for embedded in pdf_fonts(data))
-    # Known limit: fpdf2's ToUnicode map for the CJK collection font puts NULs
-    # between characters; the glyphs and the text are right.
-    text = pdf_text(data).replace("\x00", "")
+    text = pdf_text(data)
+    assert "\x00" not in text
+    assert name in text.splitlines()
+    assert title in text.splitlines()
     assert "ABCD-EFGH-JKLM" in text
-    if language != "ar":
-        assert name in text
+
+
+def test_arabic_certificate_draws_the_name_shaped_from_right_to_left():
+    # given
+    name = "أمينة ديالو"
+    certificate = certificate_for(language="ar", name=name, title="الإطار القانوني")
+    # when
+    runs = pdf_runs(certificate_pdf(certificate))
+    # then: one run in the Arabic font whose glyphs, drawn left to right, are the
+    # name's letters from its end (right-to-left order)...
+    [(font, codes, _text)] = [run for run in runs if run[2] == name[::-1]]
+    assert "NotoNaskhArabic" in font
+    # ...and shaped: "ي" joins on both sides in "أمينة" (medial form) but only
+    # to the left in "ديالو" (initial form), so two different glyphs show it.
+    drawn = dict(zip(codes, name[::-1], strict=True))
+    assert len({code for code, letter in drawn.items() if letter == "ي"}) == 2
 
 
 def test_two_language_versions_are_one_course_for_progress_and_completion(client):

@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from irooms.models import (
+    Attachment,
     JoinPolicy,
     Membership,
     MembershipStatus,
@@ -151,6 +152,18 @@ def thread_create(*, room, author, title="How to request evidence?", **kwargs):
 
 def reply_create(*, thread, author, body="<p>Answer</p>"):
     return Reply.objects.create(thread=thread, author=author, body=body)
+
+
+def attachment_create(*, thread, reply=None, content=b"Notes", filename="notes.txt"):
+    """A text file already on a post (stored privately, as the service stores it)."""
+    return Attachment.objects.create(
+        thread=thread,
+        reply=reply,
+        file=ContentFile(content, name=filename),
+        filename=filename,
+        content_type="text/plain",
+        size=len(content),
+    )
 
 
 def content_page_create(*, room):

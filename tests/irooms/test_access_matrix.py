@@ -2,12 +2,16 @@
 
 Rows are generated from `irooms.urls.urlpatterns` and from the room page types, so
 a new URL or page type without a row fails `test_every_room_url_has_a_matrix_row`.
+Discussion attachments have a row per kind of post they can belong to (generated
+from Attachment's foreign keys) in each visibility state of that post.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db.models import ForeignKey
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -17,11 +21,13 @@ from irooms.models import (
     Invitation,
     JoinPolicy,
     MembershipStatus,
+    Reply,
     Role,
     RoomPage,
 )
 from tests.irooms.factories import (
     ResourceFactory,
+    attachment_create,
     content_page_create,
     form_page_create,
     member_add,
@@ -65,6 +71,8 @@ def expect(**statuses) -> dict[str, int]:
 MEMBER_GET = expect(members=200)
 MEMBER_POST_ONLY = expect(members=405)
 MANAGER_GET = expect(members=200, participant=403, expert=403)
+# What moderators hid stays theirs: members who cannot see it get 404, not 403.
+MANAGER_ONLY_GET = expect(members=404, trainer=200, staff=200)
 MANAGER_POST_ONLY = expect(members=405, participant=403, expert=403)
 EXPERT_POST_ONLY = expect(members=405, participant=403)
 
@@ -124,15 +132,56 @@ URL_MATRIX = {
 
 # Wagtail-served kinds: the room page itself (a request-and-approval room shows its
 # door to signed-in non-members; anonymous visitors are sent to log in), an
-# invitation-only room (404 to non-members), the room's sub-page types, and its
-# documents through Wagtail's document serve view.
+# invitation-only room (404 to non-members), the room's sub-page types, its
+# documents through Wagtail's document serve view, and its images' renditions
+# (what `{% image %}` and the admin's thumbnails link to).
 PAGE_MATRIX = {
     "RoomPage": expect(anonymous=302, outsiders=200, members=200),
     "RoomPage(invitation)": expect(anonymous=302, outsiders=404, members=200),
     "RoomContentPage": MEMBER_GET,
     "RoomFormPage": MEMBER_GET,
     "document": MEMBER_GET,
+    "rendition": MEMBER_GET,
 }
+
+
+# Attachments follow their post (thread or reply): hidden with it, gone with it.
+ATTACHMENT_MATRIX = {
+    "thread": MEMBER_GET,
+    "thread(hidden)": MANAGER_ONLY_GET,
+    "thread(deleted)": expect(),
+    "reply": MEMBER_GET,
+    "reply(hidden)": MANAGER_ONLY_GET,
+    "reply(deleted)": expect(),
+}
+POST_STATES = {
+    "": {},
+    "(hidden)": {"is_hidden": True, "moderation_reason": "Off topic"},
+    "(deleted)": {"deleted_at": datetime(2025, 1, 1, tzinfo=UTC)},
+}
+
+
+def attachment_parents() -> set[str]:
+    """The kinds of post an attachment can belong to: Attachment's foreign keys."""
+    return {
+        field.name
+        for field in Attachment._meta.get_fields()
+        if isinstance(field, ForeignKey)
+    }
+
+
+def attachments_on_every_kind_of_post(world: World) -> dict[str, int]:
+    """An attachment on a thread and on a reply in each state; ids by matrix key."""
+    room, users = world.room, world.users
+    ids = {}
+    for state, fields in POST_STATES.items():
+        thread = thread_create(room=room, author=users["participant"], **fields)
+        ids[f"thread{state}"] = attachment_create(thread=thread).pk
+        visible_thread = thread_create(room=room, author=users["participant"])
+        reply = reply_create(thread=visible_thread, author=users["expert"])
+        Reply.objects.filter(pk=reply.pk).update(**fields)
+        ids[f"reply{state}"] = attachment_create(thread=visible_thread, reply=reply).pk
+    return ids
 
 
 def room_page_types() -> set[str]:
@@ -169,12 +218,8 @@ def build_world() -> World:
     session.recording.save("recording.mp4", ContentFile(b"\x00" * 64))
     thread = thread_create(room=room, author=users["participant"], title=SECRET)
     reply = reply_create(thread=thread, author=users["expert"])
-    attachment = Attachment.objects.create(
-        thread=thread,
-        file=ContentFile(SECRET.encode(), name="notes.txt"),
-        filename="notes.txt",
-        content_type="text/plain",
-    )
+    attachment = attachment_create(thread=thread, content=SECRET.encode())
+    image = room_image(room=room)
     Invitation.objects.all().delete()
     return World(
         room=room,
@@ -182,7 +227,7 @@ def build_world() -> World:
         kwargs={
             "room_id": room.pk,
             "resource_id": resource.pk,
-            "image_id": room_image(room=room).pk,
+            "image_id": image.pk,
             "spec": "fill-120x120",
             "session_id": session.pk,
             "thread_id": thread.pk,
@@ -195,6 +240,7 @@ def build_world() -> World:
                 "RoomContentPage": content_page_create(room=room).url,
                 "RoomFormPage": form_page_create(room=room).url,
                 "document": document.url,
+                "rendition": image.get_rendition("max-165x165").url,
             },
         },
     )
@@ -249,3 +295,29 @@ def test_room_page_or_document_answers_each_visitor_with_the_exact_status(kind):
     statuses = statuses_for(world, world.kwargs["pages"][kind])
 
     assert statuses == PAGE_MATRIX[kind]
+
+
+def test_every_kind_of_post_with_attachments_has_a_row_per_state():
+    expected = {
+        f"{parent}{state}" for parent in attachment_parents() for state in POST_STATES
+    }
+
+    assert set(ATTACHMENT_MATRIX) == expected
+
+
+def test_attachment_answers_each_visitor_as_its_post_does():
+    # given an attachment on a thread and on a reply, visible, hidden and deleted
+    world = build_world()
+    attachments = attachments_on_every_kind_of_post(world)
+
+    # when each visitor asks for each of them
+    statuses = {
+        kind: statuses_for(
+            world,
+            reverse("irooms:attachment_download", args=[world.room.pk, pk]),
+        )
+        for kind, pk in attachments.items()
+    }
+
+    # then each answers exactly as its post is shown
+    assert statuses == ATTACHMENT_MATRIX

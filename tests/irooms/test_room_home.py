@@ -1,22 +1,45 @@
-"""The room home: what is new, sessions, courses, discussions, in flat queries."""
+"""The room home: what is new, sessions, courses, discussions, in flat queries.
+
+Its shared part is cached (irooms.caching): what members add shows at once, and
+who may see the room is asked of the database on every request.
+"""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from irooms.models import Membership, MembershipStatus, Resource, Role, Thread
-from irooms.selectors import room_home
+from irooms import services
+from irooms.caching import room_homes_forget
+from irooms.models import (
+    JoinPolicy,
+    Membership,
+    MembershipStatus,
+    Resource,
+    Role,
+    Thread,
+)
+from irooms.selectors import room_home, room_home_lists
+from tests.courses.factories import course_build
 from tests.factories import UserFactory
-from tests.irooms.factories import member_add, room_create, session_create
+from tests.irooms.factories import (
+    member_add,
+    room_create,
+    session_create,
+    thread_create,
+)
 
 pytestmark = pytest.mark.django_db
 # The platform standard for a page: at most 20 queries for the whole request. Of
-# them, 10 are the platform's own (session, user, the MFA requirement in one query,
-# Wagtail's site, locale and five routing steps, the view restrictions in one
+# them, 9 are the platform's own (session, user, the MFA requirement in one query,
+# Wagtail's site, locale and four routing steps, the view restrictions in one
 # query); the room home itself (member counts with the visitor's role, profile
-# gate, resources with their total, sessions, threads, linked courses and
-# webinars) must stay within ROOM_HOME_QUERIES.
+# gate and, when its cached part must be built again, resources with their total,
+# sessions, threads, linked courses and webinars) must stay within
+# ROOM_HOME_QUERIES.
 MAX_QUERIES = 20
 ROOM_HOME_QUERIES = 10
 
@@ -43,17 +66,20 @@ def grow(room, *, resources: int, members: int, threads: int) -> None:
     session_create(room=room)
 
 
-def home_queries(room, user) -> tuple[int, bytes]:
+def home_queries(room, user, *, cached: bool = True) -> tuple[int, bytes]:
     client = Client()
     client.force_login(user)
     client.get(room.url)  # warm the session and caches once
+    if not cached:
+        room_homes_forget()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(room.url)
     assert response.status_code == 200
     return len(queries), response.content
 
 
-def test_room_home_query_count_does_not_grow_with_the_room():
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "built"])
+def test_room_home_query_count_does_not_grow_with_the_room(cached):
     # given two rooms, one small and one with 1,000 resources, 200 members, 500 threads
     small, large = room_create(title="Small"), room_create(title="Large")
     grow(small, resources=5, members=5, threads=5)
@@ -62,16 +88,112 @@ def test_room_home_query_count_does_not_grow_with_the_room():
     member_add(room=large, user=reader, role=Role.PARTICIPANT)
 
     # when a member opens each room's home
-    small_count, _ = home_queries(small, reader)
-    large_count, content = home_queries(large, reader)
+    small_count, _ = home_queries(small, reader, cached=cached)
+    large_count, content = home_queries(large, reader, cached=cached)
 
     # then the same number of queries, and few of them
     assert small_count == large_count
     assert large_count <= MAX_QUERIES
     with CaptureQueriesContext(connection) as selector_queries:
         home = room_home(room=large, user=reader)
+        lists = room_home_lists(room=large)
     assert len(selector_queries) <= ROOM_HOME_QUERIES
-    assert home["resource_count"] == 1000
+    assert lists["resource_count"] == 1000
     assert home["member_count"] == 201
+    assert b"1000 resources" in content
+    assert b"201 members" in content
     assert b"Resource 999" in content
     assert b"T499" in content
+
+
+def resource_added(room, trainer):
+    services.resource_create(
+        room=room, actor=trainer, title="Fresh manual", resource_type="manual"
+    )
+    return b"Fresh manual"
+
+
+def thread_started(room, trainer):
+    services.thread_create(
+        room=room, author=trainer, title="Fresh discussion", body="<p>Text</p>"
+    )
+    return b"Fresh discussion"
+
+
+def reply_posted(room, trainer):
+    thread = Thread.objects.get(room=room)
+    services.reply_create(thread=thread, author=trainer, body="<p>Answer</p>")
+    return b"(1 reply)"
+
+
+def session_planned(room, trainer):
+    services.session_save(
+        room=room,
+        actor=trainer,
+        title="Fresh workshop",
+        starts_at=timezone.now() + timedelta(days=1),
+    )
+    return b"Fresh workshop"
+
+
+def course_linked(room, trainer):
+    course_build(title="Fresh course", lessons=1, rooms=[room])
+    return b"Fresh course"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [resource_added, thread_started, reply_posted, session_planned, course_linked],
+)
+def test_what_is_added_to_a_room_shows_on_its_home_at_once(change):
+    # given a member who has seen the room home (now cached)
+    room = room_create()
+    trainer = member_add(room=room, role=Role.TRAINER)
+    thread_create(room=room, author=trainer, title="Older discussion")
+    client = Client()
+    client.force_login(member_add(room=room))
+    assert b"Older discussion" in client.get(room.url).content
+
+    # when something is added to the room
+    expected = change(room, trainer)
+
+    # then the member's next visit shows it
+    assert expected in client.get(room.url).content
+
+
+def test_hidden_discussion_leaves_the_room_home_at_once():
+    # given a discussion a member has seen on the room home
+    room = room_create()
+    trainer = member_add(room=room, role=Role.TRAINER)
+    thread = thread_create(room=room, author=trainer, title="Leaked case file")
+    client = Client()
+    client.force_login(member_add(room=room))
+    assert b"Leaked case file" in client.get(room.url).content
+
+    # when a trainer hides it
+    services.post_moderate(post=thread, action="hide", reason="Private", actor=trainer)
+
+    # then the room home no longer shows it
+    assert b"Leaked case file" not in client.get(room.url).content
+
+
+@pytest.mark.parametrize(
+    ("policy", "status"), [(JoinPolicy.INVITATION, 404), (JoinPolicy.REQUEST, 200)]
+)
+def test_removed_member_loses_the_room_home_at_once(policy, status):
+    # given a member who has seen the room home, its discussions cached
+    room = room_create(policy=policy)
+    trainer = member_add(room=room, role=Role.TRAINER)
+    thread_create(room=room, author=trainer, title="Secret-operation-4411")
+    member = member_add(room=room)
+    client = Client()
+    client.force_login(member)
+    assert b"Secret-operation-4411" in client.get(room.url).content
+
+    # when a trainer removes the member
+    services.membership_remove(room=room, user_id=member.pk, actor=trainer)
+
+    # then the next visit is a 404 (invitation only) or the door, never the home
+    response = client.get(room.url)
+    assert response.status_code == status
+    assert b"Secret-operation-4411" not in response.content

@@ -1,4 +1,4 @@
-"""SCORM fixtures: a private storage folder of the test's own."""
+"""SCORM fixtures: a private storage folder of the test's own, a content origin."""
 
 import pytest
 
@@ -11,6 +11,15 @@ def scorm_root(tmp_path, settings, monkeypatch):
     settings.SCORM_ROOT = str(root)
     monkeypatch.setenv("SCORM_ROOT", str(root))
     return root
+
+
+CONTENT_HOST = "scorm-content.test"
+
+
+@pytest.fixture
+def content_origin(settings):
+    settings.SCORM_CONTENT_ORIGIN = f"http://{CONTENT_HOST}"
+    return settings.SCORM_CONTENT_ORIGIN
 
 
 def tree_snapshot(root) -> list[str]:

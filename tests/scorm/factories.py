@@ -79,3 +79,90 @@ def scorm_course_build(*, package: ScormPackage, other_lessons: int = 0) -> Cour
     )
     tree.lessons.append(lesson)
     return tree
+
+
+MULTI_SCO_MANIFEST = """<?xml version="1.0"?>
+<manifest identifier="multi" version="1"
+    xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+    xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
+    xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schema>ADL SCORM</schema>
+    <schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="org">
+    <organization identifier="org">
+      <title>Investigating financing</title>
+      <item identifier="basics"><title>Basics</title>
+        <item identifier="part1" identifierref="r1"><title>Part one</title>{seq}</item>
+        <item identifier="part2" identifierref="r2"><title>Part two</title>{seq}</item>
+        <imsss:sequencing><imsss:controlMode choice="true" flow="true"/>
+        </imsss:sequencing>
+      </item>
+      <item identifier="practice"><title>Practice</title>
+        <item identifier="part3" identifierref="r3"><title>Part three</title>{seq}
+        </item>
+        <imsss:sequencing><imsss:controlMode choice="true" flow="true"/>
+        </imsss:sequencing>
+      </item>
+      <imsss:sequencing><imsss:controlMode choice="true" flow="true"/>
+      </imsss:sequencing>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="r1" type="webcontent" adlcp:scormType="sco"
+      href="part1.html"/>
+    <resource identifier="r2" type="webcontent" adlcp:scormType="sco"
+      href="part2.html"/>
+    <resource identifier="r3" type="webcontent" adlcp:scormType="sco"
+      href="part3.html"/>
+  </resources>
+</manifest>"""
+COMPLETION_BY_CONTENT = (
+    '<imsss:sequencing><imsss:deliveryControls completionSetByContent="true"/>'
+    "</imsss:sequencing>"
+)
+# A SCO as authoring tools make them: it finds API_1484_11 in a parent frame, can
+# mark itself complete, and asks for the next or previous part (adl.nav.request).
+MULTI_SCO_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title><script>
+var api = null, ended = false, frame = window;
+while (frame && !api) {{
+  api = frame.API_1484_11 || null;
+  if (frame === frame.parent) {{ break; }}
+  frame = frame.parent;
+}}
+function end() {{ if (!ended) {{ ended = true; api.Terminate(""); }} }}
+function complete() {{
+  api.SetValue("cmi.completion_status", "completed");
+  api.Commit("");
+}}
+function request(what) {{ api.SetValue("adl.nav.request", what); end(); }}
+window.addEventListener("load", function () {{
+  api.Initialize("");
+  document.getElementById("valid").textContent =
+    "continue " + api.GetValue("adl.nav.request_valid.continue") +
+    ", previous " + api.GetValue("adl.nav.request_valid.previous");
+}});
+window.addEventListener("unload", end);
+</script></head><body>
+<h1>{title}</h1><p id="valid"></p>
+<button id="complete" onclick="complete()">Mark complete</button>
+<button id="next" onclick="request('continue')">Next part</button>
+<button id="back" onclick="request('previous')">Previous part</button>
+</body></html>"""
+MULTI_SCO_TITLES = ["Part one", "Part two", "Part three"]
+
+
+def multi_sco_zip(*, completion_set_by_content: bool = True) -> bytes:
+    """A SCORM 2004 package of three SCOs in two clusters, flow and choice on."""
+    buffer = io.BytesIO()
+    sequencing = COMPLETION_BY_CONTENT if completion_set_by_content else ""
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("imsmanifest.xml", MULTI_SCO_MANIFEST.format(seq=sequencing))
+        for number, title in enumerate(MULTI_SCO_TITLES, start=1):
+            archive.writestr(f"part{number}.html", MULTI_SCO_PAGE.format(title=title))
+    return buffer.getvalue()
+
+
+def multi_sco_package(**kwargs) -> ScormPackage:
+    package = scorm_package_create(upload=io.BytesIO(multi_sco_zip(**kwargs)))
+    return scorm_package_unpack(package_id=package.pk)

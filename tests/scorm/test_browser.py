@@ -1,15 +1,22 @@
-"""Both sample packages in Chromium: launch, progress, resume, completion."""
+"""In Chromium: the samples play and resume, the admin upload, multi-SCO navigation."""
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
-from courses.models import CourseCompletion, LessonCompletion
+from courses.models import CourseCompletion, CoursePage, LessonCompletion
 from courses.services import enrolment_create
-from scorm.models import ScormAttempt
-from tests.conftest import wait_until
-from tests.courses.factories import learner
-from tests.scorm.factories import package_ready, scorm_course_build
+from scorm.models import ScormAttempt, ScormLessonPage
+from tests.conftest import CeleryWorker, wait_until
+from tests.courses.factories import course_index, learner
+from tests.factories import UserFactory, totp_activate
+from tests.scorm.factories import (
+    multi_sco_package,
+    package_ready,
+    sample_path,
+    scorm_course_build,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGES = 15  # the samples' launch page pages through 15 pages, the last one a test
@@ -102,3 +109,93 @@ def test_sample_package_launches_records_progress_resumes_and_completes(
     )
     assert CourseCompletion.objects.filter(user=user).count() == 1
     assert attempt_of(user).completion_status == "completed"
+
+
+def test_admin_upload_shows_the_upload_and_unpacking_progress_and_the_result(
+    page, live_server, scorm_root
+):
+    # given an editor on the upload screen, and no worker running yet
+    course_index()
+    editor = UserFactory(staff=True, is_superuser=True)
+    totp_activate(editor)
+    log_in(page, live_server, editor)
+    page.goto("/admin/scorm/upload/")
+
+    # when they upload the SCORM 2004 sample as a whole new course
+    page.set_input_files("#id_package", str(sample_path("scorm2004")))
+    page.get_by_label("a whole new course (one lesson per item)").check()
+    page.get_by_label("Publish the new pages at once").check()
+    page.get_by_role("button", name="Upload and import").click()
+
+    # then the upload bar is full and the package waits in the queue
+    expect(page.locator("#scorm-upload-percent")).to_have_text("100%")
+    expect(page.locator("#scorm-import-status")).to_contain_text("Queued")
+
+    # when a worker picks the task up
+    worker = CeleryWorker()
+    worker.start()
+    try:
+        # then the screen follows it to the end and links to the new course
+        expect(page.locator("#scorm-import-status")).to_have_text(
+            "Done.", timeout=60_000
+        )
+    finally:
+        worker.stop()
+    log = page.locator("#scorm-import-log li").all_inner_texts()
+    assert log[0].startswith("Queued") and log[-1] == "Done."
+    course = CoursePage.objects.get(title="Golf Explained - Run-time Basic Calls")
+    link = page.get_by_role("link", name="Open “Golf Explained - Run-time Basic Calls”")
+    expect(link).to_have_attribute("href", f"/admin/pages/{course.pk}/edit/")
+    assert ScormLessonPage.objects.get().get_ancestors().filter(pk=course.pk).exists()
+
+
+def test_multi_sco_lesson_navigates_by_flow_and_choice_and_completes(
+    page, live_server, scorm_root, settings
+):
+    # given an enrolled learner and a lesson that plays a three-SCO package
+    settings.SCORM_CONTENT_ORIGIN = other_host(live_server.url)
+    tree = scorm_course_build(package=multi_sco_package())
+    user = learner()
+    enrolment_create(user=user, course=tree.course)
+    lesson = tree.lessons[-1]
+    log_in(page, live_server, user)
+    page.goto(lesson.url)
+    player = page.frame_locator("#scorm-player")
+    sco = player.frame_locator("#scorm-sco")
+    heading = sco.locator("h1")
+
+    # then the first SCO plays, and the runtime tells it what navigation is valid
+    expect(heading).to_have_text("Part one")
+    expect(sco.locator("#valid")).to_have_text("continue true, previous false")
+
+    # when the learner completes it and the SCO asks to continue (adl.nav.request)
+    sco.locator("#complete").click()
+    sco.locator("#next").click()
+
+    # then the second SCO plays; the player's Previous control goes back
+    expect(heading).to_have_text("Part two")
+    player.get_by_role("button", name="Previous").click()
+    expect(heading).to_have_text("Part one")
+    expect(player.locator("#scorm-toc")).to_contain_text("Part one ✓")
+
+    # when they choose the third part in the contents, complete it, and go back
+    # with the SCO's own Previous
+    player.get_by_role("button", name="Part three").click()
+    expect(heading).to_have_text("Part three")
+    sco.locator("#complete").click()
+    sco.locator("#back").click()
+    expect(heading).to_have_text("Part two")
+    assert not LessonCompletion.objects.filter(user=user).exists()
+
+    # and complete the second, the last one missing
+    sco.locator("#complete").click()
+
+    # then the lesson and the course are complete
+    wait_until(
+        lambda: LessonCompletion.objects.filter(
+            user=user, lesson_key=lesson.translation_key
+        ).exists(),
+        timeout=20,
+        message="Completing every SCO did not complete the lesson.",
+    )
+    assert CourseCompletion.objects.filter(user=user).count() == 1

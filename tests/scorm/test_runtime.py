@@ -10,16 +10,10 @@ from learning.records.models import Event
 from scorm.services import scorm_attempt_start
 from scorm.tokens import Launch, launch_token
 from tests.courses.factories import learner
+from tests.scorm.conftest import CONTENT_HOST
 from tests.scorm.factories import package_ready, scorm_course_build
 
 pytestmark = pytest.mark.django_db
-CONTENT_HOST = "scorm-content.test"
-
-
-@pytest.fixture
-def content_origin(settings):
-    settings.SCORM_CONTENT_ORIGIN = f"http://{CONTENT_HOST}"
-    return settings.SCORM_CONTENT_ORIGIN
 
 
 def enrolled_launch(standard="scorm12", user=None):

@@ -12,6 +12,11 @@
   var diagnostic = "";
   var dirty = false;
   var timer = null;
+  var navigation = config.navigation; // null: one item, nothing to navigate to
+  var navigating = false;
+  var NAV_REQUEST = /^(\{target=[^{}]+\})?(continue|previous|choice|jump|exit|exitAll|abandon|abandonAll|suspendAll|_none_)$/;
+  // A request left over from an earlier session must not fire again.
+  if (standard !== "scorm12") { values["adl.nav.request"] = "_none_"; }
 
   var ERRORS_12 = {
     "0": "No error", "101": "General exception", "201": "Invalid argument error",
@@ -47,7 +52,6 @@
     };
   }
   function maxLength(n) { return function (v) { return v.length <= n; }; }
-  var any = function () { return true; };
   var TIME_12 = /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/;
   var TIME_2004 = /^P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?)?$/;
 
@@ -97,7 +101,10 @@
     "cmi.interactions._children": ["r"], "cmi.interactions._count": ["r"],
     "cmi.comments_from_learner._children": ["r"], "cmi.comments_from_learner._count": ["r"],
     "cmi.comments_from_lms._children": ["r"], "cmi.comments_from_lms._count": ["r"],
-    "adl.nav.request": ["rw", any]
+    "adl.nav.request": ["rw", function (v) {
+      var match = NAV_REQUEST.exec(v);
+      return !!match && (!!match[1] === (match[2] === "choice" || match[2] === "jump"));
+    }]
   };
   var CHILDREN = {
     "cmi.core._children": "student_id,student_name,lesson_location,credit,lesson_status,entry,score,total_time,lesson_mode,exit,session_time",
@@ -130,6 +137,15 @@
     return highest + 1;
   }
 
+  function requestValid(element) {
+    var match = /^adl\.nav\.request_valid\.(continue|previous|choice|jump)(?:\.\{target=([^{}]+)\})?$/.exec(element);
+    if (!match || !!match[2] === (match[1] === "continue" || match[1] === "previous")) { return null; }
+    if (!navigation) { return "false"; }
+    if (match[1] === "continue" || match[1] === "previous") { return String(navigation[match[1]]); }
+    if (match[1] === "jump") { return "true"; }
+    return String(navigation.choice.indexOf(match[2]) >= 0);
+  }
+
   function getValue(element) {
     element = String(element);
     if (state !== "running") {
@@ -137,6 +153,12 @@
       return "";
     }
     if (element === "") { fail(standard === "scorm12" ? "201" : "301", "empty element"); return ""; }
+    if (standard !== "scorm12" && element.indexOf("adl.nav.request_valid.") === 0) {
+      var answer = requestValid(element);
+      if (answer === null) { fail("401", element); return ""; }
+      ok();
+      return answer;
+    }
     if (CHILDREN[element]) { ok(); return CHILDREN[element]; }
     var countMatch = /^cmi\.(objectives|interactions|comments_from_learner|comments_from_lms)\._count$/.exec(element);
     if (countMatch) { ok(); return String(count(countMatch[1])); }
@@ -274,9 +296,50 @@
     var stored = send(true, true);
     state = "terminated";
     if (!stored) { fail(standard === "scorm12" ? "101" : "111", "the server did not store the data"); return "false"; }
+    var request = values["adl.nav.request"];
+    if (navigation && !navigating && request && request !== "_none_") {
+      // The sequencer acts once Terminate has returned to the SCO.
+      setTimeout(function () { navigate(request); }, 0);
+    }
     ok();
     return "true";
   }
+
+  function show(message) {
+    var status = document.getElementById("scorm-message");
+    if (status) { status.textContent = message; }
+  }
+
+  function navigate(request) {
+    if (navigating) { return; }
+    navigating = true;
+    var frame = document.getElementById("scorm-sco");
+    function requestNext() {
+      // Content that did not terminate while unloading ends its session now.
+      if (state === "running") { terminate(""); }
+      fetch(config.navigateUrl, {
+        method: "POST", credentials: "omit", body: JSON.stringify({ request: request }),
+        headers: { "Content-Type": "application/json" }
+      }).then(function (response) { return response.json(); }).then(function (data) {
+        if (data.url) { window.location.replace(data.url); return; }
+        navigating = false;
+        show(data.end || data.error);
+      }, function () {
+        navigating = false;
+        show("The navigation request did not reach the server; try again.");
+      });
+    }
+    if (state === "terminated") { requestNext(); return; }
+    // Unload the SCO first: it terminates (and commits) from its unload handler.
+    frame.addEventListener("load", requestNext, { once: true });
+    frame.src = "about:blank";
+  }
+
+  // The player's own controls: previous / continue buttons and the contents.
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest ? event.target.closest("[data-nav-request]") : null;
+    if (control && !control.disabled) { navigate(control.getAttribute("data-nav-request")); }
+  });
 
   function errorString(code) {
     code = String(code);

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--suppress", action="store_true", help="hide small cells")
         for name in SCOPE_FILTERS:
-            parser.add_argument(f"--{name}", help=f"only this {name}")
+            parser.add_argument(f"--{name}", help=f"only this {name} (filters combine)")
         parser.add_argument(
             "--rollup-first",
             action="store_true",
