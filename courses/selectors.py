@@ -32,6 +32,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -56,22 +57,28 @@ from learning.accounts.selectors import profile_is_complete
 CONTENT_GENERATION_KEY = "courses:content-generation"
 # Entries of past generations are never read again; they only wait to expire.
 CONTENT_CACHE_SECONDS = 24 * 60 * 60
+# The shape of what is cached: bump it when a cached class changes, so that a new
+# release never reads an older one's entries.
+CONTENT_CACHE_SHAPE = 2
 _MISSING = object()
 
 
 # A request reads the generation once (a Redis round trip less for every cached
-# thing it shows); tasks and commands, outside requests, read it at every use.
+# thing it shows), and may read several entries at once (`content_prefetch`);
+# tasks and commands, outside requests, read them at every use.
 _request_state = Local()
 
 
 def content_generation_request_started() -> None:
     _request_state.in_request = True
     _request_state.generation = None
+    _request_state.prefetched = {}
 
 
 def content_generation_request_finished() -> None:
     _request_state.in_request = False
     _request_state.generation = None
+    _request_state.prefetched = {}
 
 
 def content_generation_forget() -> None:
@@ -96,17 +103,28 @@ def content_generation() -> str:
 
 
 def _content_key(name: str) -> str:
-    return f"courses:{content_generation()}:{name}"
+    return f"courses:{CONTENT_CACHE_SHAPE}:{content_generation()}:{name}"
 
 
 def content_cached(name: str, fill: Callable[[], Any]) -> Any:
     """`fill()`'s answer, cached under `name` for the current content generation."""
     key = _content_key(name)
-    value = cache.get(key, _MISSING)
+    value = getattr(_request_state, "prefetched", {}).pop(key, _MISSING)
+    if value is _MISSING:
+        value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = fill()
         cache.set(key, value, CONTENT_CACHE_SECONDS)
     return value
+
+
+def content_prefetch(names: list[str]) -> None:
+    """Read the entries cached under `names` in one round trip, for the
+    `content_cached` calls of the rest of this request (each gets its own copy
+    once, as from the cache)."""
+    if getattr(_request_state, "in_request", False):
+        keys = [_content_key(name) for name in names]
+        _request_state.prefetched.update(cache.get_many(keys))
 
 
 def content_cached_many(
@@ -129,6 +147,9 @@ def content_cached_many(
     return values
 
 
+RESTRICTED_PATHS_NAME = "restricted-paths"
+
+
 def restricted_page_paths() -> frozenset[str]:
     """Paths of the pages whose view restrictions apply to them and their subtree:
     pages with a restriction and aliases of such pages (cached)."""
@@ -141,7 +162,7 @@ def restricted_page_paths() -> frozenset[str]:
             ).values_list("path", flat=True)
         )
 
-    return content_cached("restricted-paths", fill)
+    return content_cached(RESTRICTED_PATHS_NAME, fill)
 
 
 # --- Course structure ---------------------------------------------------------------
@@ -167,6 +188,7 @@ class CourseOutline:
     items: list[Page]  # lessons and quizzes in reading order
     lessons: list[Page]
     quizzes: list[Page]
+    course_href: str  # the course page's URL, worked out once
 
     @property
     def required_lesson_keys(self) -> set[UUID]:
@@ -240,6 +262,7 @@ def _course_outline_load(*, course: CoursePage) -> CourseOutline:
         items=items,
         lessons=[item for item in items if item.outline_kind == "lesson"],
         quizzes=[item for item in items if item.outline_kind == "quiz"],
+        course_href=course.get_url(),
     )
 
 
@@ -299,20 +322,27 @@ def course_route(*, request, path: str) -> RouteResult | None:
     it in the slot Wagtail keeps for the route on the request. Serving the page
     (view restrictions, hooks, the enrolment gate) stays Wagtail's and ours.
     """
-    site = Site.find_for_request(request)
-    if site is None:
-        return Page.route_for_request(request, path)
     section = path.split("/", 1)[0]
-    # Read the generation before the pages: a route found from rows an edit has
-    # since replaced must be stored under the generation that edit ended.
+    site = Site.find_for_request(request)
+    if section not in _course_sections or site is None:
+        route = Page.route_for_request(request, path)
+        if route is not None and isinstance(route.page, COURSE_PAGE_TYPES):
+            # Cached from the next request on: this one read the generation
+            # after some of the pages, too late to store what it found under it.
+            if len(_course_sections) >= _MAX_COURSE_SECTIONS:
+                _course_sections.clear()
+            _course_sections.add(section)
+        return route
+    # The generation first, then the pages: what an edit replaces meanwhile is
+    # stored under the generation that edit ends, never read again.
     key = _content_key(
         f"route:{site.pk}:{get_language()}:" + hashlib.sha256(path.encode()).hexdigest()
     )
-    if section in _course_sections:
-        page = cache.get(key)
-        if page is not None:
-            request._wagtail_route_for_request = RouteResult(page)
-            return request._wagtail_route_for_request
+    page = cache.get(key)
+    if page is not None:
+        content_prefetch(_names_served(page))
+        request._wagtail_route_for_request = RouteResult(page)
+        return request._wagtail_route_for_request
     route = Page.route_for_request(request, path)
     if (
         route is not None
@@ -321,10 +351,26 @@ def course_route(*, request, path: str) -> RouteResult | None:
         and not route.kwargs
     ):
         cache.set(key, route.page, CONTENT_CACHE_SECONDS)
-        if len(_course_sections) >= _MAX_COURSE_SECTIONS:
-            _course_sections.clear()
-        _course_sections.add(section)
     return route
+
+
+def _lesson_body_name(lesson: LessonPage) -> str:
+    return f"lesson-body:{lesson.pk}:{get_language()}"
+
+
+def _course_nav_name(course: CoursePage) -> str:
+    return f"nav:{course.pk}:{get_language()}"
+
+
+def _names_served(page: Page) -> list[str]:
+    """The cached entries that serving this course page reads, its route aside."""
+    names = [RESTRICTED_PATHS_NAME]
+    course = getattr(page, "_course", None)
+    if course is not None:  # a module, lesson or quiz: beside the course's menu
+        names.append(_course_nav_name(course))
+    if isinstance(page, LessonPage):
+        names.append(_lesson_body_name(page))
+    return names
 
 
 def lesson_body_html(*, lesson: LessonPage, context: dict, cached: bool) -> SafeString:
@@ -341,7 +387,7 @@ def lesson_body_html(*, lesson: LessonPage, context: dict, cached: bool) -> Safe
     if not cached:
         return mark_safe(render())  # noqa: S308 - blocks escape their own values
     return mark_safe(  # noqa: S308 - blocks escape their own values
-        content_cached(f"lesson-body:{lesson.pk}:{get_language()}", render)
+        content_cached(_lesson_body_name(lesson), render)
     )
 
 
@@ -612,6 +658,50 @@ def course_child_context(*, page: Page, user) -> dict:
         )
         context["position"] = position + 1
     return context
+
+
+def course_nav_items_html(
+    *,
+    course: CoursePage,
+    outline: CourseOutline,
+    current: Page,
+    progress: Progress | None,
+) -> SafeString:
+    """The course menu's items, the `current` page and those the learner has done
+    marked.
+
+    Each item is rendered once per edit and language in the four states it can
+    show (current or not, done or not); a request picks each item's state, so the
+    learner's marks are never cached, and nobody waits for thirty renders.
+    """
+
+    def render() -> dict[int, tuple[str, str, str, str]]:
+        return {
+            item.pk: tuple(
+                render_to_string(
+                    "courses/includes/course_nav_item.html",
+                    {"item": item, "current": is_current, "done": is_done},
+                )
+                for is_current in (False, True)
+                for is_done in (False, True)
+            )
+            for item in outline.items
+        }
+
+    states = content_cached(_course_nav_name(course), render)
+    done = (
+        progress.completed_lesson_keys | progress.passed_quiz_keys
+        if progress is not None
+        else set()
+    )
+    return mark_safe(  # noqa: S308 - rendered by the item template, which escapes
+        "".join(
+            states[item.pk][
+                2 * (item.pk == current.pk) + (item.translation_key in done)
+            ]
+            for item in outline.items
+        )
+    )
 
 
 @dataclass

@@ -50,15 +50,15 @@ def recording_access(user, recording_id) -> dict | None:
     recording = (
         Recording.objects.select_related("webinar").filter(pk=recording_id).first()
     )
-    if recording is None or not selectors.recording_visible_to_user(
-        recording=recording, user=user
-    ):
+    if recording is None:
         return None
-    room_ids = sorted(recording.webinar.series.rooms.values_list("pk", flat=True))
+    audience = selectors.recording_audience_for(recording=recording, user=user)
+    if audience is None:
+        return None
     return {
         "id": recording.pk,
         "webinar": recording.webinar_id,
-        "room": room_ids[0] if room_ids else "",
+        "room": audience.first_room_id or "",
         "duration": recording.duration_seconds,
     }
 

@@ -197,7 +197,9 @@ class WebinarPage(Page):
 
     @cached_property
     def series(self) -> "WebinarSeriesPage":
-        return WebinarSeriesPage.objects.get(pk=self.get_parent().pk)
+        # The parent by its tree path: one query, where get_parent() and then the
+        # specific page take two.
+        return WebinarSeriesPage.objects.get(path=self.path[: -self.steplen])
 
     @property
     def attended_threshold_minutes(self) -> int:

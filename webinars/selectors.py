@@ -1,5 +1,8 @@
 """Reads for webinars: who may see what, lists for pages and rooms, counts."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -21,16 +24,45 @@ def user_can_view_room(user, room_id: int) -> bool:
     return bool(rooms_user_can_view_room(user, room_id))
 
 
-def series_visible_to_user(*, series: WebinarSeriesPage, user) -> bool:
-    """A public series is open to all; otherwise only members of one of its rooms."""
-    if series.is_public:
-        return True
+def _room_member(*, user, room_ids: Iterable[int]) -> bool:
+    """Whether `user` may see one of the rooms (a superuser may see any)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    room_ids = series.rooms.values_list("pk", flat=True)
     return any(user_can_view_room(user, room_id) for room_id in room_ids)
+
+
+def series_visible_to_user(*, series: WebinarSeriesPage, user) -> bool:
+    """A public series is open to all; otherwise only members of one of its rooms."""
+    if series.is_public:
+        return True
+    return _room_member(user=user, room_ids=series.rooms.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class SeriesAudience:
+    """Who may see a webinar's series: everyone when public, else its rooms' members."""
+
+    is_public: bool
+    room_ids: tuple[int, ...]  # ascending
+
+    @property
+    def first_room_id(self) -> int | None:
+        return self.room_ids[0] if self.room_ids else None
+
+
+def series_audience(*, webinar: WebinarPage) -> SeriesAudience:
+    """The audience of the webinar's series, found by the tree path: one query."""
+    rows = list(
+        WebinarSeriesPage.objects.filter(path=webinar.path[: -webinar.steplen])
+        .order_by("rooms")
+        .values_list("is_public", "rooms")
+    )
+    return SeriesAudience(
+        is_public=bool(rows) and rows[0][0],
+        room_ids=tuple(room_id for _public, room_id in rows if room_id is not None),
+    )
 
 
 def webinar_visible_to_user(*, webinar: WebinarPage, user) -> bool:
@@ -132,10 +164,16 @@ def webinar_manageable_by(*, webinar: WebinarPage, user) -> bool:
     return webinar.permissions_for_user(user).can_edit()
 
 
-def recording_visible_to_user(*, recording: Recording, user) -> bool:
-    if recording.status != RecordingStatus.READY:
-        return False
-    return webinar_visible_to_user(webinar=recording.webinar, user=user)
+def recording_audience_for(*, recording: Recording, user) -> SeriesAudience | None:
+    """The audience of a recording's series when `user` may watch it, else None:
+    the recording must be ready, its webinar live, and the series public or one of
+    the user's rooms'. One query (and the room check) besides the recording."""
+    if recording.status != RecordingStatus.READY or not recording.webinar.live:
+        return None
+    audience = series_audience(webinar=recording.webinar)
+    if audience.is_public or _room_member(user=user, room_ids=audience.room_ids):
+        return audience
+    return None
 
 
 def webinars_delivered(*, queryset=None):

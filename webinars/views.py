@@ -62,11 +62,15 @@ def _managed_webinar(request, webinar_id: int) -> WebinarPage:
 
 
 def _visible_recording(request, recording_id: int) -> Recording:
+    """The recording if the visitor may watch it (else a 404), with the audience of
+    its series kept on it for the records' dimensions."""
     recording = get_object_or_404(
         Recording.objects.select_related("webinar"), pk=recording_id
     )
-    if not selectors.recording_visible_to_user(recording=recording, user=request.user):
+    audience = selectors.recording_audience_for(recording=recording, user=request.user)
+    if audience is None:
         raise Http404
+    recording.series_audience = audience
     return recording
 
 
@@ -169,12 +173,12 @@ def _attachment(recording: Recording) -> str:
 
 
 def _record_dimensions(recording: Recording) -> dict:
-    webinar = recording.webinar
-    room_ids = list(webinar.series.rooms.values_list("pk", flat=True))
+    """As `webinars.api.recording_tracking_access` gives them: the same room."""
+    room_id = recording.series_audience.first_room_id
     return {
-        "webinar": str(webinar.pk),
+        "webinar": str(recording.webinar_id),
         "recording": str(recording.pk),
-        "room": str(room_ids[0]) if room_ids else "",
+        "room": str(room_id) if room_id is not None else "",
     }
 
 

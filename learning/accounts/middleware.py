@@ -35,12 +35,6 @@ class MfaRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # A view that may authenticate a request by its own signed credential, not
-        # the session (the tracking endpoint's grants), sets `mfa_gate_exempt(request)`:
-        # reading request.user here would load a session the request does not use.
-        exempt = getattr(view_func, "mfa_gate_exempt", None)
-        if exempt is not None and exempt(request):
-            return None
         user = request.user
         if not user.is_authenticated or request.session.get(SESSION_KEY) == user.pk:
             return None

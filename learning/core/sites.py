@@ -13,6 +13,7 @@ import threading
 import time
 
 from django.http.request import split_domain_port
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, Site
 
 SITE_LOOKUP_SECONDS = 30
@@ -32,9 +33,7 @@ def forget(*, instance=None, **_signal) -> None:
         forget_all()
 
 
-def _own_copy(site: Site | None) -> Site | None:
-    if site is None:
-        return None
+def _own_copy(site: Site) -> Site:
     site = copy.copy(site)
     site.root_page = copy.copy(site.root_page)
     return site
@@ -54,6 +53,10 @@ class KnownSiteMiddleware:
                 if len(_known) >= _MAX_HOSTS:
                     _known.clear()
                 _known[key] = entry
-        # Read by Site.find_for_request(): Wagtail's own per-request slot.
-        request._wagtail_site = _own_copy(entry[1])
+        # Read by Site.find_for_request(): Wagtail's own per-request slot. Copied
+        # only when used: most requests (APIs, files) never ask for the site.
+        site = entry[1]
+        request._wagtail_site = (
+            None if site is None else SimpleLazyObject(lambda: _own_copy(site))
+        )
         return self.get_response(request)

@@ -1,5 +1,6 @@
 """HTTP: the tracking endpoint, the training-report API, the follow-up survey form."""
 
+import functools
 import json
 import re
 from datetime import date
@@ -7,9 +8,8 @@ from datetime import date
 from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from learning.records import services
@@ -33,7 +33,7 @@ _OBJECT_TYPES = {
     EventType.RESOURCE_VIEWED: "irooms.resource",
 }
 _MAX_SECONDS = 7 * 24 * 3600
-GRANT_HEADER = "X-Tracking-Grant"
+GRANT_META = "HTTP_X_TRACKING_GRANT"  # the X-Tracking-Grant header
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -141,44 +141,19 @@ def _granted_event(request, grant, item) -> dict:
         context=context,
         dimensions=dimensions,
         facts={"dimensions": grant.dimensions, "duration": grant.duration},
-        language=language or request.LANGUAGE_CODE,
+        # No LocaleMiddleware on this route: the event's own language, else the
+        # learner's preferred one (event_payload's fallback).
+        language=language,
     )
 
 
-_CSRF = CsrfViewMiddleware(lambda request: None)
-
-
-def _session_refusal(request) -> HttpResponse | None:
-    """The session route is cookie-authenticated, so CSRF applies to it (a grant is
-    not a cookie: the grant route needs no CSRF token)."""
-    refused = _CSRF.process_view(request, None, (), {})
-    if refused is not None:
-        return refused
-    if not request.user.is_authenticated:
-        return _error("Log in to record learning activity.", status=403)
-    return None
-
-
-@csrf_exempt
-@require_http_methods(["POST"])
-def track(request):
-    """POST /api/v1/track/: a learner's own viewing and playback events.
-
-    Body: one event object, or {"events": [...]}. Authenticated by the signed grant
-    the page gave (`tracking_grant`) in the X-Tracking-Grant header, or else by the
-    session and its CSRF token.
-    Every event is validated before any is stored; the answer is 202 once they are
-    durable (Redis stream or PostgreSQL), never after a Celery task.
-
-    The grant route reads neither the session nor the database: the hot path of
-    a player reporting every few seconds. It skips the MFA gate as well: the grant
-    was given on a page that passed it. The session route goes through the gate.
-    """
+def _events_stored(request, make_payload) -> JsonResponse:
+    """Validate every event of the body with `make_payload(item)`, then store them
+    all or none: 202 once durable (Redis stream or PostgreSQL), never after a task."""
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         return _error("The body must be JSON.")
-    grant = request.headers.get(GRANT_HEADER)
     items = (
         body.get("events") if isinstance(body, dict) and "events" in body else [body]
     )
@@ -189,14 +164,7 @@ def track(request):
             f"At most {settings.RECORDS_TRACK_MAX_EVENTS} events per request."
         )
     try:
-        if grant is not None:
-            granted = tracking_grant_read(grant)
-            payloads = [_granted_event(request, granted, item) for item in items]
-        else:
-            refused = _session_refusal(request)
-            if refused is not None:
-                return refused
-            payloads = [_session_event(request, item) for item in items]
+        payloads = [make_payload(item) for item in items]
     except TrackingDenied as error:
         return _error(str(error), status=403)
     except RecordsError as error:
@@ -205,11 +173,55 @@ def track(request):
     return JsonResponse({"accepted": len(payloads), "stored": route}, status=202)
 
 
-def _grant_sent(request) -> bool:
-    return GRANT_HEADER in request.headers
+@require_http_methods(["POST"])
+def track(request):
+    """POST /api/v1/track/: a learner's own viewing and playback events.
+
+    Body: one event object, or {"events": [...]}. This view is the session route
+    (cookie, CSRF token, MFA gate: the whole middleware stack); a request carrying
+    a page's grant in X-Tracking-Grant is answered before that stack by
+    `TrackingGrantMiddleware` (`track_granted`).
+    """
+    if not request.user.is_authenticated:
+        return _error("Log in to record learning activity.", status=403)
+    return _events_stored(request, lambda item: _session_event(request, item))
 
 
-track.mfa_gate_exempt = _grant_sent
+def track_granted(request) -> JsonResponse:
+    """The grant route of POST /api/v1/track/: the player's hot path.
+
+    The signed grant (`tracking_grant`) proves who may track which object, so this
+    reads neither the session nor the database and needs no CSRF token (a header
+    the page's script sets is not a credential the browser adds by itself).
+    """
+    try:
+        grant = tracking_grant_read(request.META[GRANT_META])
+    except TrackingDenied as error:
+        return _error(str(error), status=403)
+    return _events_stored(request, lambda item: _granted_event(request, grant, item))
+
+
+class TrackingGrantMiddleware:
+    """Answer granted tracking requests before the session, locale, CSRF, auth,
+    messages and MFA middleware, none of which they use. Goes right after Django's
+    SecurityMiddleware (and the SCORM content origin's), so those still apply."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            GRANT_META in request.META
+            and request.method == "POST"
+            and request.path_info == _track_path()
+        ):
+            return track_granted(request)
+        return self.get_response(request)
+
+
+@functools.cache
+def _track_path() -> str:
+    return reverse("records:track")
 
 
 def _report_user(request):

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "scorm.middleware.ContentOriginMiddleware",
+    # POST /api/v1/track/ with a page's grant: answered here, before the session.
+    "learning.records.views.TrackingGrantMiddleware",
     "learning.core.sites.KnownSiteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
