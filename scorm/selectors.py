@@ -65,6 +65,18 @@ def player_state(*, attempt: ScormAttempt, item: dict) -> dict:
     )
 
 
+def completed_items(*, attempt: ScormAttempt) -> set[str]:
+    """The items of the attempt's package and lesson its learner has completed."""
+    return set(
+        ScormAttempt.objects.filter(
+            user_id=attempt.user_id,
+            package_id=attempt.package_id,
+            lesson_key=attempt.lesson_key,
+            completed_at__isnull=False,
+        ).values_list("item_identifier", flat=True)
+    )
+
+
 def player_navigation(*, attempt: ScormAttempt, lesson_id: int) -> dict | None:
     """The player's navigation for a lesson that delivers several items, else None.
 
@@ -78,14 +90,7 @@ def player_navigation(*, attempt: ScormAttempt, lesson_id: int) -> dict | None:
     items = lesson_items(lesson=lesson)
     if len(items) < 2:
         return None
-    completed = set(
-        ScormAttempt.objects.filter(
-            user_id=attempt.user_id,
-            package_id=attempt.package_id,
-            lesson_key=attempt.lesson_key,
-            completed_at__isnull=False,
-        ).values_list("item_identifier", flat=True)
-    )
+    completed = completed_items(attempt=attempt)
     valid = sequencing.valid_requests(items, attempt.item_identifier)
     return {
         "current": attempt.item_identifier,

@@ -26,6 +26,7 @@ from scorm.models import (
     ScormPackage,
 )
 from scorm.packaging import PackageError, package_extract, package_inspect
+from scorm.selectors import completed_items
 from scorm.tokens import Launch, TokenError, launch_read, launch_token
 
 # The unpack task reports its progress about this many times per package.
@@ -505,14 +506,7 @@ def _lesson_completion_check(*, attempt: ScormAttempt, lesson_id: int) -> None:
     required = {i["identifier"] for i in items if i.get("scorm_type") == "sco"} or {
         i["identifier"] for i in items
     }
-    completed = set(
-        ScormAttempt.objects.filter(
-            user_id=attempt.user_id,
-            package_id=attempt.package_id,
-            lesson_key=attempt.lesson_key,
-            completed_at__isnull=False,
-        ).values_list("item_identifier", flat=True)
-    )
+    completed = completed_items(attempt=attempt)
     if not required <= completed:
         return
     try:

@@ -86,9 +86,10 @@ def _client_fields(item) -> tuple[str, str, str, dict, dict, str | None]:
     return event_type, key, str(object_id).strip()[:100], context, dimensions, language
 
 
-def _client_payload(
-    *, actor, event_type, key, object_id, context, dimensions, facts, language
-) -> dict:
+def _client_payload(*, actor, fields: tuple, facts: dict, language: str | None) -> dict:
+    """The event from `_client_fields(item)`, with the server's `facts` replacing the
+    browser's claims; `language` when the event names none."""
+    event_type, key, object_id, context, dimensions, own_language = fields
     if event_type == EventType.RECORDING_VIEWED and facts.get("duration"):
         # The stored duration, not the browser's: a forged short duration would
         # lower the 10% threshold. Unknown: the 30 s rule alone applies.
@@ -99,7 +100,7 @@ def _client_payload(
         object_type=_OBJECT_TYPES[event_type],
         object_id=object_id,
         dimensions={**dimensions, **(facts.get("dimensions") or {})},
-        language=language,
+        language=own_language or language,
         # Namespaced by user: one learner's keys can never hide another's events.
         idempotency_key=f"c:{actor.pk}:{key}",
         context=context,
@@ -108,7 +109,8 @@ def _client_payload(
 
 def _session_event(request, item) -> dict:
     """An event sent with the session: the object's app checks access now."""
-    event_type, key, object_id, context, dimensions, language = _client_fields(item)
+    fields = _client_fields(item)
+    event_type, _key, object_id, _context, dimensions, _language = fields
     # Deny by default: the object's app must agree that this user may see it.
     facts = tracking_access_check(
         user=request.user,
@@ -117,34 +119,20 @@ def _session_event(request, item) -> dict:
         dimensions=dimensions,
     )
     return _client_payload(
-        actor=request.user,
-        event_type=event_type,
-        key=key,
-        object_id=object_id,
-        context=context,
-        dimensions=dimensions,
-        facts=facts,
-        language=language or request.LANGUAGE_CODE,
+        actor=request.user, fields=fields, facts=facts, language=request.LANGUAGE_CODE
     )
 
 
-def _granted_event(request, grant, item) -> dict:
+def _granted_event(grant, item) -> dict:
     """An event sent with a page's grant: it may only be about the granted object."""
-    event_type, key, object_id, context, dimensions, language = _client_fields(item)
+    fields = _client_fields(item)
+    event_type, _key, object_id, _context, _dimensions, _language = fields
     if _OBJECT_TYPES[event_type] != grant.object_type or object_id != grant.object_id:
         raise TrackingDenied("The grant is for another object.")
-    return _client_payload(
-        actor=grant,
-        event_type=event_type,
-        key=key,
-        object_id=object_id,
-        context=context,
-        dimensions=dimensions,
-        facts={"dimensions": grant.dimensions, "duration": grant.duration},
-        # No LocaleMiddleware on this route: the event's own language, else the
-        # learner's preferred one (event_payload's fallback).
-        language=language,
-    )
+    facts = {"dimensions": grant.dimensions, "duration": grant.duration}
+    # No LocaleMiddleware on this route: without the event's own language, the
+    # learner's preferred one (event_payload's fallback).
+    return _client_payload(actor=grant, fields=fields, facts=facts, language=None)
 
 
 def _events_stored(request, make_payload) -> JsonResponse:
@@ -198,7 +186,7 @@ def track_granted(request) -> JsonResponse:
         grant = tracking_grant_read(request.META[GRANT_META])
     except TrackingDenied as error:
         return _error(str(error), status=403)
-    return _events_stored(request, lambda item: _granted_event(request, grant, item))
+    return _events_stored(request, lambda item: _granted_event(grant, item))
 
 
 class TrackingGrantMiddleware:
