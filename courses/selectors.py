@@ -322,36 +322,40 @@ def course_route(*, request, path: str) -> RouteResult | None:
     it in the slot Wagtail keeps for the route on the request. Serving the page
     (view restrictions, hooks, the enrolment gate) stays Wagtail's and ours.
     """
-    section = path.split("/", 1)[0]
     site = Site.find_for_request(request)
-    if section not in _course_sections or site is None:
-        route = Page.route_for_request(request, path)
-        if route is not None and isinstance(route.page, COURSE_PAGE_TYPES):
-            # Cached from the next request on: this one read the generation
-            # after some of the pages, too late to store what it found under it.
-            if len(_course_sections) >= _MAX_COURSE_SECTIONS:
-                _course_sections.clear()
-            _course_sections.add(section)
-        return route
-    # The generation first, then the pages: what an edit replaces meanwhile is
-    # stored under the generation that edit ends, never read again.
-    key = _content_key(
-        f"route:{site.pk}:{get_language()}:" + hashlib.sha256(path.encode()).hexdigest()
-    )
-    page = cache.get(key)
-    if page is not None:
-        content_prefetch(_names_served(page))
-        request._wagtail_route_for_request = RouteResult(page)
-        return request._wagtail_route_for_request
+    if site is None:
+        return Page.route_for_request(request, path)
+    section = path.split("/", 1)[0]
+    known = section in _course_sections
+    if known:
+        page = cache.get(_route_key(site=site, path=path))
+        if page is not None:
+            content_prefetch(_names_served(page))
+            request._wagtail_route_for_request = RouteResult(page)
+            return request._wagtail_route_for_request
     route = Page.route_for_request(request, path)
     if (
-        route is not None
-        and isinstance(route.page, COURSE_PAGE_TYPES)
-        and not route.args
-        and not route.kwargs
+        route is None
+        or not isinstance(route.page, COURSE_PAGE_TYPES)
+        or route.args
+        or route.kwargs
     ):
-        cache.set(key, route.page, CONTENT_CACHE_SECONDS)
+        return route
+    if not known:
+        if len(_course_sections) >= _MAX_COURSE_SECTIONS:
+            _course_sections.clear()
+        _course_sections.add(section)
+    # The pages above the course may have been read before this request read the
+    # generation (the course and its pages always after): store the route only
+    # if the page's own address, as of this generation, is still the one asked.
+    if route.page.url_path.endswith("/" + path):
+        cache.set(_route_key(site=site, path=path), route.page, CONTENT_CACHE_SECONDS)
     return route
+
+
+def _route_key(*, site: Site, path: str) -> str:
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    return _content_key(f"route:{site.pk}:{get_language()}:{digest}")
 
 
 def _lesson_body_name(lesson: LessonPage) -> str:
@@ -689,6 +693,9 @@ def course_nav_items_html(
         }
 
     states = content_cached(_course_nav_name(course), render)
+    if any(item.pk not in states for item in outline.items):
+        # Read while an edit was committing: this outline is not the menu's.
+        states = render()
     done = (
         progress.completed_lesson_keys | progress.passed_quiz_keys
         if progress is not None
