@@ -7,14 +7,16 @@ carry two versions: the room's own, which a thread, reply or session of the room
 moves on, and one for every room, which a resource (resources are shared between
 rooms), a published, moved or deleted page (courses, webinars) or a profile (the
 authors' names) moves on; see `irooms.signals`. An upcoming session or webinar
-drops off the list when it starts, so a fragment lasts at most until then.
+drops off the list when it starts, so a fragment lasts at most until then (checked
+against the clock when it is read, and the cache's own expiry then).
 
 Who may see a room is never cached: the membership check reads the database on
 every request, before this fragment is used.
 """
 
+import math
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -50,27 +52,31 @@ def room_home_shared(*, room: RoomPage) -> dict:
             *(versions.get(name) or _version_start(name) for name in version_keys),
         ]
     )
+    now = timezone.now()
     shared = cache.get(key)
-    if shared is None:
+    # Checked against this clock, not only left to the cache's expiry (whole
+    # seconds, counted by the cache server): a started session is never listed.
+    if shared is None or shared.get("stale_at", now) <= now:
         lists = selectors.room_home_lists(room=room)
+        stale_at = _stale_at(lists, now=now)
         shared = {
             "html": render_to_string(
                 "irooms/includes/room_home_lists.html", {"room": room, "home": lists}
             ),
             "resource_count": lists["resource_count"],
+            "stale_at": stale_at,
         }
-        cache.set(key, shared, timeout=_seconds_until_stale(lists))
+        until = math.ceil((stale_at - now).total_seconds())
+        cache.set(key, shared, timeout=max(1, until))
     return {**shared, "html": mark_safe(shared["html"])}  # noqa: S308 - our template
 
 
-def _seconds_until_stale(lists: dict) -> int:
-    """Until the first listed session or webinar starts (it then leaves the list)."""
-    now = timezone.now()
+def _stale_at(lists: dict, *, now: datetime) -> datetime:
+    """When the first listed session or webinar starts (it then leaves the list)."""
     starts = [session.starts_at for session in lists["upcoming_sessions"]] + [
         webinar["starts_at"] for webinar in lists["upcoming_webinars"]
     ]
-    until = min(starts, default=now + timedelta(seconds=HOME_SECONDS)) - now
-    return max(1, min(HOME_SECONDS, int(until.total_seconds()) + 1))
+    return min([*starts, now + timedelta(seconds=HOME_SECONDS)])
 
 
 def _version_start(key: str) -> str:

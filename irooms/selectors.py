@@ -260,13 +260,7 @@ def rooms_for_document(*, document) -> list[int]:
         Resource.objects.filter(document=document).values_list("rooms", flat=True)
     )
     room_ids.discard(None)
-    collection_room = (
-        RoomPage.objects.filter(
-            collection__in=document.collection.get_ancestors(inclusive=True)
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    collection_room = room_for_collection(collection=document.collection)
     if collection_room:
         room_ids.add(collection_room)
     # A session's materials belong to its room.
@@ -276,14 +270,17 @@ def rooms_for_document(*, document) -> list[int]:
     return sorted(room_ids)
 
 
-def room_for_image(*, image) -> int | None:
+def room_for_collection(*, collection) -> int | None:
+    """The room whose private collection is `collection` or one of its ancestors."""
     return (
-        RoomPage.objects.filter(
-            collection__in=image.collection.get_ancestors(inclusive=True)
-        )
+        RoomPage.objects.filter(collection__in=collection.get_ancestors(inclusive=True))
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def room_for_image(*, image) -> int | None:
+    return room_for_collection(collection=image.collection)
 
 
 def user_can_view_any_room(*, user, room_ids: list[int]) -> bool:

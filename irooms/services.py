@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from irooms import events
+from irooms import events, selectors
 from irooms.access import room_role_forget, user_can_manage_room
 from irooms.models import (
     AccessAction,
@@ -74,13 +74,33 @@ def _deny_unless_manager(*, actor, room: RoomPage) -> None:
 # Rooms ----------------------------------------------------------------------
 
 
+# Every room's collection sits under this one, a child of the root, never under a
+# collection that Wagtail's groups manage: a group's collection permissions cover
+# every collection below (see migration 0004, which moved the default groups' ones
+# from the root to "Public media").
+ROOMS_COLLECTION = "Rooms (private)"
+
+
+def _rooms_collection() -> Collection:
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    return root.get_children().filter(name=ROOMS_COLLECTION).first() or (
+        root.add_child(name=ROOMS_COLLECTION)
+    )
+
+
 @transaction.atomic
 def room_collection_ensure(*, room: RoomPage) -> Collection:
-    """Give the room its own private collection (login restriction + hook)."""
+    """Give the room its own private collection (login restriction + hook).
+
+    It goes under ROOMS_COLLECTION, out of reach of the groups that manage the
+    public media; only superusers and groups given that collection see it in the
+    Wagtail admin.
+    """
     if room.collection_id:
         return room.collection
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
-    collection = root.add_child(name=f"Room {room.pk}: {room.title}"[:255])
+    collection = _rooms_collection().add_child(
+        name=f"Room {room.pk}: {room.title}"[:255]
+    )
     CollectionViewRestriction.objects.create(
         collection=collection, restriction_type=CollectionViewRestriction.LOGIN
     )
@@ -684,19 +704,6 @@ def _attachments_store(
         raise
 
 
-def _attachments_delete(*, attachments) -> None:
-    """Delete the rows now and their files once the deletion is committed."""
-    storage = Attachment._meta.get_field("file").storage
-    names = list(attachments.values_list("file", flat=True))
-    attachments.delete()
-
-    def files_delete():
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(files_delete)
-
-
 @transaction.atomic
 def thread_create(
     *,
@@ -821,11 +828,87 @@ def post_moderate(
     elif action == ModerationAction.DELETE:
         post.deleted_at = timezone.now()
         post.body = ""
-        # A thread's files include its replies' files.
-        _attachments_delete(attachments=post.attachments.all())
+        # A thread's files include its replies' files; each file goes once the
+        # deletion is committed (attachment_file_delete).
+        post.attachments.all().delete()
     post.moderation_reason = reason
     post.save()
     return post
+
+
+# Files of deleted rows ------------------------------------------------------
+# Called by post_delete handlers (irooms.signals), so that a deletion through the
+# Wagtail admin, a service or a cascade leaves no file behind. A file goes only once
+# the deletion is committed: a rolled-back deletion keeps its rows and their files.
+
+
+def _stored_file_delete_on_commit(file) -> None:
+    if file:
+        storage, name = file.storage, file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def attachment_file_delete(*, attachment: Attachment) -> None:
+    """A deleted attachment's file goes once the deletion is committed."""
+    _stored_file_delete_on_commit(attachment.file)
+
+
+def session_recording_delete(*, session: Session) -> None:
+    """A deleted session's recording goes once the deletion is committed.
+
+    Its materials stay: they are documents of the room's collection.
+    """
+    _stored_file_delete_on_commit(session.recording)
+
+
+@transaction.atomic
+def resource_document_delete(*, resource: Resource) -> None:
+    """A deleted resource's document goes too, when it is room media nobody else uses.
+
+    It stays when it is outside every room's collection (chosen in the admin), or
+    another resource or a session's materials still use it. Wagtail deletes the
+    document's file once the deletion is committed.
+    """
+    document = (
+        get_document_model()
+        .objects.filter(pk=resource.document_id)
+        .select_related("collection")
+        .first()
+    )
+    if (
+        document is None
+        or selectors.room_for_collection(collection=document.collection) is None
+        or Resource.objects.filter(document=document).exists()
+        or Session.objects.filter(materials=document).exists()
+    ):
+        return
+    document.delete()
+
+
+@transaction.atomic
+def room_collection_delete(*, collection_id: int | None) -> None:
+    """A deleted room's private collection goes, with its images and documents.
+
+    A document that a resource of another room still uses moves to that room's
+    collection; a resource left in no room goes with its document. Wagtail deletes
+    the files of the images, their renditions and the documents once this is
+    committed.
+    """
+    collection = Collection.objects.filter(pk=collection_id).first()
+    if collection is None:
+        return
+    documents = get_document_model().objects.filter(
+        collection__in=collection.get_descendants(inclusive=True)
+    )
+    for resource in Resource.objects.filter(document__in=documents):
+        other_room = resource.rooms.order_by("pk").first()
+        if other_room is None:
+            resource.delete()
+        else:
+            documents.filter(pk=resource.document_id).update(
+                collection=room_collection_ensure(room=other_room)
+            )
+    collection.delete()
 
 
 # Good practices and stocktaking ---------------------------------------------

@@ -72,6 +72,45 @@ def room_home_signals_connect() -> None:
         signal.connect(handler, sender=sender, dispatch_uid=f"irooms_home_{number}")
 
 
+def attachment_file_delete_on_delete(sender, instance, **kwargs):
+    from irooms.services import attachment_file_delete
+
+    attachment_file_delete(attachment=instance)
+
+
+def session_recording_delete_on_delete(sender, instance, **kwargs):
+    from irooms.services import session_recording_delete
+
+    session_recording_delete(session=instance)
+
+
+def resource_document_delete_on_delete(sender, instance, **kwargs):
+    from irooms.services import resource_document_delete
+
+    resource_document_delete(resource=instance)
+
+
+def room_collection_delete_on_delete(sender, instance, **kwargs):
+    from irooms.services import room_collection_delete
+
+    room_collection_delete(collection_id=instance.collection_id)
+
+
+def file_signals_connect() -> None:
+    """Deleted rows take their files along, however they are deleted (services)."""
+    from irooms.models import Attachment, Resource, RoomPage, Session
+
+    for sender, handler in (
+        (Attachment, attachment_file_delete_on_delete),
+        (Session, session_recording_delete_on_delete),
+        (Resource, resource_document_delete_on_delete),
+        (RoomPage, room_collection_delete_on_delete),
+    ):
+        post_delete.connect(
+            handler, sender=sender, dispatch_uid=f"irooms_files_{sender.__name__}"
+        )
+
+
 def connect() -> None:
     user_signed_up.connect(
         invitations_claim_on_sign_up, dispatch_uid="irooms_claim_on_sign_up"
@@ -80,3 +119,4 @@ def connect() -> None:
         invitations_claim_on_email_confirmed, dispatch_uid="irooms_claim_on_confirmed"
     )
     room_home_signals_connect()
+    file_signals_connect()

@@ -7,6 +7,7 @@ who may see the room is asked of the database on every request.
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +32,7 @@ from tests.irooms.factories import (
     session_create,
     thread_create,
 )
+from tests.webinars.factories import series_build, webinar_build
 
 pytestmark = pytest.mark.django_db
 # The platform standard for a page: at most 20 queries for the whole request. Of
@@ -197,3 +199,35 @@ def test_removed_member_loses_the_room_home_at_once(policy, status):
     response = client.get(room.url)
     assert response.status_code == status
     assert b"Secret-operation-4411" not in response.content
+
+
+def session_starting(room, starts_in):
+    session_create(room=room, title="Imminent workshop", starts_in=starts_in)
+    return b"Imminent workshop"
+
+
+def webinar_starting(room, starts_in):
+    webinar_build(
+        series=series_build(rooms=[room]), title="Imminent webinar", starts_in=starts_in
+    )
+    return b"Imminent webinar"
+
+
+@pytest.mark.parametrize("upcoming", [session_starting, webinar_starting])
+def test_started_session_or_webinar_leaves_the_room_home(upcoming):
+    # given a member who has seen an upcoming session (or webinar) on the room home,
+    # and a later session, both listed in the cached part
+    room = room_create()
+    title = upcoming(room, timedelta(hours=2))
+    session_create(room=room, title="Later workshop", starts_in=timedelta(days=3))
+    client = Client()
+    client.force_login(member_add(room=room))
+    assert title in client.get(room.url).content
+
+    # when the clock passes its start, with nothing else changed in the room
+    with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
+        content = client.get(room.url).content
+
+    # then it is no longer listed as upcoming; the later session still is
+    assert title not in content
+    assert b"Later workshop" in content
