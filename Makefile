@@ -48,6 +48,15 @@ lint: $(VENV)/.test-installed ## ruff check and ruff format --check
 migrations-check: $(VENV)/.test-installed ## Fail when a model change has no migration
 	DJANGO_SETTINGS_MODULE=learning.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+TRANSLATED := -l ar -l zh_Hans -l fr -l ru -l es -l pt
+
+messages: $(VENV)/.run-installed ## Update every catalogue (*/locale) from the source; needs gettext
+	$(PY) manage.py makemessages $(TRANSLATED) --no-obsolete \
+	  -i ".venv/*" -i "node_modules/*" -i "tests/*" -i "bench/*" -i "var/*" -i "media/*"
+
+compile-messages: $(VENV)/.run-installed ## Compile the translated catalogues (.po -> .mo); needs gettext
+	$(PY) manage.py compilemessages -i .venv -i node_modules
+
 PYTEST_WORKERS ?= 2
 
 test: install-test services lint migrations-check ## Run the whole test suite against PostgreSQL and Redis
@@ -60,4 +69,4 @@ format: $(VENV)/.test-installed ## Reformat the code and fix what ruff can
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-.PHONY: help install install-test run services lint migrations-check test bench format
+.PHONY: help install install-test run services lint migrations-check test bench format messages compile-messages

@@ -12,7 +12,6 @@ from tests.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 CATALOGUE_LANGUAGES = ["ar", "zh_Hans", "fr", "ru", "es", "pt"]
 SKIP_LINK = {
     "ar": "انتقل إلى المحتوى الرئيسي",
@@ -107,16 +106,92 @@ def test_arabic_form_errors_are_in_arabic(client):
     assert "هذا الحقل مطلوب" in html
 
 
+ROOT = Path(settings.BASE_DIR)
+# Every catalogue of the project: the project's own (LOCALE_PATHS) and each app's.
+CATALOGUE_DIRS = sorted(
+    folder
+    for folder in ROOT.glob("**/locale")
+    if not {".venv", "node_modules"} & set(folder.relative_to(ROOT).parts)
+)
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_0-9]*\}")
+
+
+def _translations(entries) -> dict:
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr_plural or entry.msgstr
+        for entry in entries
+        if entry.msgid
+    }
+
+
 @pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
-def test_catalogue_is_complete_and_compiled(language):
-    # given our catalogue for a language
-    folder = LOCALE_DIR / language / "LC_MESSAGES"
-    source = polib.pofile(str(folder / "django.po"))
-    compiled = polib.mofile(str(folder / "django.mo"))
+@pytest.mark.parametrize(
+    "folder", CATALOGUE_DIRS, ids=[str(f.relative_to(ROOT)) for f in CATALOGUE_DIRS]
+)
+def test_catalogue_is_complete_and_compiled(folder, language):
+    # given one of our catalogues for a language
+    messages = folder / language / "LC_MESSAGES"
+    source = polib.pofile(str(messages / "django.po"))
+    compiled = polib.mofile(str(messages / "django.mo"))
 
     # then every string is translated, none is fuzzy, and the .mo matches the .po
-    assert source.percent_translated() == 100
+    assert not [entry.msgid for entry in source.untranslated_entries()]
     assert not [entry.msgid for entry in source.fuzzy_entries()]
-    assert {e.msgid: e.msgstr for e in source.translated_entries()} == {
-        e.msgid: e.msgstr for e in compiled if e.msgid
+    assert _translations(source.translated_entries()) == _translations(compiled)
+    # and every translation keeps the placeholders of its source string (a plural
+    # form may leave the count out: Arabic's "one" and "two" forms say it in words)
+    for entry in source.translated_entries():
+        if entry.msgid_plural:
+            allowed = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
+            for text in entry.msgstr_plural.values():
+                assert set(PLACEHOLDER.findall(text)) <= allowed, (entry.msgid, text)
+        else:
+            wanted = sorted(PLACEHOLDER.findall(entry.msgid))
+            found = sorted(PLACEHOLDER.findall(entry.msgstr))
+            assert found == wanted, (entry.msgid, entry.msgstr)
+
+
+def test_every_app_with_interface_strings_has_its_catalogue():
+    # then the member-facing apps translate their own strings
+    assert {str(folder.relative_to(ROOT)) for folder in CATALOGUE_DIRS} >= {
+        "learning/locale",
+        "learning/records/locale",
+        "irooms/locale",
+        "courses/locale",
+        "webinars/locale",
+        "scorm/locale",
     }
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "ru"])
+def test_a_room_and_a_lesson_speak_the_members_language(client, language):
+    # given a member of a room and a learner of a course
+    from django.utils import translation
+
+    from courses.services import enrolment_create
+    from tests.courses.factories import course_build
+    from tests.irooms.factories import member_add, practitioner, room_create
+
+    room = room_create()
+    member = practitioner()
+    member_add(room=room, user=member)
+    tree = course_build(lessons=1)
+    enrolment_create(user=member, course=tree.course)
+    lesson = tree.lessons[0]
+    client.force_login(member)
+
+    # when they open the room home and the lesson under the language's prefix
+    pages = [
+        client.get(re.sub(r"^/en/", f"/{language}/", url)).content.decode()
+        for url in (room.url, lesson.url)
+    ]
+
+    # then the interface around the content is in that language
+    with translation.override(language):
+        expected = [
+            translation.gettext("Search this room"),
+            translation.gettext("Mark as complete and continue"),
+        ]
+    assert "Search this room" not in expected
+    assert expected[0] in pages[0]
+    assert expected[1] in pages[1]
