@@ -110,7 +110,8 @@ class Rollup(models.Model):
     grain = models.CharField(max_length=5)  # "day" or "month"
     period = models.DateField()
     metric = models.CharField(max_length=32)
-    scope = models.CharField(max_length=80, blank=True)  # "" or "room:17" ...
+    # "", "room:17", or filters that combine: "country:KE|language:fr".
+    scope = models.CharField(max_length=255, blank=True)
     dimension = models.CharField(max_length=20, blank=True)  # "" is the total
     value = models.CharField(max_length=140, blank=True)
     count = models.BigIntegerField()

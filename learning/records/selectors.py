@@ -16,7 +16,7 @@ from learning.records.models import (
     SurveyInvitation,
     Watermark,
 )
-from learning.records.services import ROLLUP_DIMENSIONS, SCOPE_FILTERS, RecordsError
+from learning.records.services import SCOPE_FILTERS, RecordsError, scope_name
 
 BREAKDOWN_KEYS = ("by_course", "by_country", "by_language", "by_gender", "by_sector")
 
@@ -25,22 +25,24 @@ def period_for_year(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _scope(filters: dict | None) -> tuple[str | None, dict]:
+def _scope(filters: dict | None) -> tuple[str, dict]:
     """The roll-up scope of `filters`, and the filters cleaned, in a stable order.
 
-    The roll-ups hold the whole platform ("") and each single filter ("room:17");
-    filters that combine have no roll-up (None): the counted facts answer them.
+    The roll-ups hold the whole platform (""), each filter ("room:17") and every
+    combination of filters ("country:KE|language:fr").
     """
     filters = {key: str(value) for key, value in (filters or {}).items() if value}
     unknown = set(filters) - set(SCOPE_FILTERS)
     if unknown:
         raise RecordsError(f"Unknown filter: {', '.join(sorted(unknown))}.")
+    if any("|" in value for value in filters.values()):
+        # No room, course, webinar, country or language has one; it separates
+        # the filters of a scope.
+        raise RecordsError("A filter's value cannot contain '|'.")
     if "country" in filters:
         filters["country"] = filters["country"].upper()
     cleaned = {name: filters[name] for name in SCOPE_FILTERS if name in filters}
-    if len(cleaned) > 1:
-        return None, cleaned
-    return "".join(f"{name}:{value}" for name, value in cleaned.items()), cleaned
+    return scope_name(cleaned), cleaned
 
 
 def _where(filters: dict, alias: str = "") -> str:
@@ -63,30 +65,20 @@ def _periods(start: date, end: date) -> tuple[list[date], list[date]]:
     return months, days
 
 
-def _cells(version: str, scope: str | None, filters: dict, start: date, end: date):
-    """Counts per metric, dimension and value: from the roll-ups, or, for filters
-    that combine, from the counted facts, grouped exactly as the roll-up does."""
+def _cells(version: str, scope: str, start: date, end: date):
+    """Counts per metric, dimension and value, from the roll-ups (for filters that
+    combine, only the breakdowns the report reads: services.REPORT_BREAKDOWNS)."""
     months, days = _periods(start, end)
     cells: dict = defaultdict(lambda: defaultdict(dict))
     with connection.cursor() as cursor:
-        if scope is None:
-            cursor.execute(
-                "SELECT f.metric, d.dimension, d.value, COUNT(*) FROM records_fact f "
-                f"CROSS JOIN LATERAL (VALUES {ROLLUP_DIMENSIONS}) d(dimension, value) "
-                "WHERE f.version = %s AND f.day >= %s AND f.day <= %s"
-                f"{_where(filters, 'f.')} AND (d.dimension = '' OR d.value <> '') "
-                "GROUP BY 1, 2, 3",
-                [version, start, end, *filters.values()],
-            )
-        else:
-            cursor.execute(
-                "SELECT metric, dimension, value, SUM(count) FROM records_rollup "
-                "WHERE version = %s AND scope = %s AND ("
-                "(grain = 'month' AND period = ANY(%s)) OR "
-                "(grain = 'day' AND period = ANY(%s))) "
-                "GROUP BY metric, dimension, value",
-                [version, scope, months, days],
-            )
+        cursor.execute(
+            "SELECT metric, dimension, value, SUM(count) FROM records_rollup "
+            "WHERE version = %s AND scope = %s AND ("
+            "(grain = 'month' AND period = ANY(%s)) OR "
+            "(grain = 'day' AND period = ANY(%s))) "
+            "GROUP BY metric, dimension, value",
+            [version, scope, months, days],
+        )
         for metric, dimension, value, count in cursor.fetchall():
             cells[metric][dimension][value] = int(count)
     return cells
@@ -162,7 +154,7 @@ def training_report(
     except KeyError as error:
         raise RecordsError(f"Unknown definitions version {version!r}.") from error
     scope, scope_filters = _scope(filters)
-    cells = _cells(definitions.version, scope, scope_filters, start, end)
+    cells = _cells(definitions.version, scope, start, end)
     learners = _distinct_learners(definitions.version, scope_filters, start, end)
 
     def total(metric: str) -> int:
@@ -385,28 +377,14 @@ def monthly_trend(
         cursor_month = (cursor_month.replace(day=28) + timedelta(days=4)).replace(day=1)
     conditions = _where(scope_filters)
     with connection.cursor() as cursor:
-        if scope is None:  # filters that combine: no roll-up, the facts answer
-            cursor.execute(
-                "SELECT date_trunc('month', day)::date, metric, COUNT(*) "
-                "FROM records_fact WHERE version = %s AND metric = ANY(%s) "
-                f"AND day >= %s AND day <= %s{conditions} GROUP BY 1, 2",
-                [
-                    definitions.version,
-                    list(metrics),
-                    start,
-                    end,
-                    *scope_filters.values(),
-                ],
-            )
-        else:
-            cursor.execute(
-                "SELECT date_trunc('month', period)::date, metric, SUM(count) "
-                "FROM records_rollup WHERE version = %s AND scope = %s "
-                "AND dimension = '' AND metric = ANY(%s) AND ("
-                "(grain = 'month' AND period = ANY(%s)) OR "
-                "(grain = 'day' AND period = ANY(%s))) GROUP BY 1, 2",
-                [definitions.version, scope, list(metrics), months, days],
-            )
+        cursor.execute(
+            "SELECT date_trunc('month', period)::date, metric, SUM(count) "
+            "FROM records_rollup WHERE version = %s AND scope = %s "
+            "AND dimension = '' AND metric = ANY(%s) AND ("
+            "(grain = 'month' AND period = ANY(%s)) OR "
+            "(grain = 'day' AND period = ANY(%s))) GROUP BY 1, 2",
+            [definitions.version, scope, list(metrics), months, days],
+        )
         for month, metric, count in cursor.fetchall():
             trend[month][metric] = int(count)
         cursor.execute(

@@ -7,6 +7,7 @@ import socket
 import time
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
 
 import redis
 from django.conf import settings
@@ -369,10 +370,47 @@ def _facts_for_metric(
     return {row[0] for row in cursor.fetchall()}
 
 
-_SCOPES = (
-    "(''), ('room:' || NULLIF(f.room, '')), ('course:' || NULLIF(f.course, '')), "
-    "('webinar:' || NULLIF(f.webinar, '')), ('country:' || NULLIF(f.country, '')), "
-    "('language:' || NULLIF(f.language, ''))"
+SCOPE_FILTERS = ("room", "course", "webinar", "country", "language")
+
+
+def scope_name(filters: dict[str, str]) -> str:
+    """The roll-up scope of cleaned filters: "" (none), "room:17",
+    "country:KE|language:fr" (filters in SCOPE_FILTERS order)."""
+    return "|".join(f"{name}:{value}" for name, value in filters.items())
+
+
+def _scope_sql(names: tuple[str, ...]) -> str:
+    """SQL: a fact's scope for these filters, NULL when one of its columns is empty."""
+    if not names:
+        return "''"
+    return " || '|' || ".join(f"'{name}:' || NULLIF(f.{name}, '')" for name in names)
+
+
+# Every filter and every combination of filters is a scope, so that any filters the
+# report combines are answered from the roll-ups.
+_SCOPES = ", ".join(
+    f"({_scope_sql(names)}, {'true' if len(names) > 1 else 'false'})"
+    for size in range(len(SCOPE_FILTERS) + 1)
+    for names in combinations(SCOPE_FILTERS, size)
+)
+# Besides each metric's total and its rooms (the active rooms), the breakdowns the
+# training report reads. A scope of filters that combine keeps only these, so that
+# the combinations add about as many roll-up rows as there are facts.
+REPORT_BREAKDOWNS = {
+    "course_completion": ("country", "sector", "gender", "language", "course"),
+    "webinar_attendance": ("webinar", "webinar_language"),
+    "recording_view": ("recording",),
+    "recording_download": ("recording",),
+    "session_attendance": ("object",),
+}
+_REPORT_CELLS = (
+    "d.dimension IN ('', 'room') OR (f.metric, d.dimension) IN ("
+    + ", ".join(
+        f"('{metric}', '{dimension}')"
+        for metric, dimensions in REPORT_BREAKDOWNS.items()
+        for dimension in dimensions
+    )
+    + ")"
 )
 ROLLUP_DIMENSIONS = (
     "('', ''), ('country', f.country), ('sector', f.sector), ('gender', f.gender), "
@@ -381,7 +419,6 @@ ROLLUP_DIMENSIONS = (
     "('webinar_language', CASE WHEN f.webinar <> '' AND f.language <> '' "
     "THEN f.webinar || '|' || f.language ELSE '' END)"
 )
-SCOPE_FILTERS = ("room", "course", "webinar", "country", "language")
 
 
 def _day_rollup(cursor, version: str, day: date) -> None:
@@ -394,10 +431,12 @@ def _day_rollup(cursor, version: str, day: date) -> None:
         "INSERT INTO records_rollup "
         "(version, grain, period, metric, scope, dimension, value, count) "
         "SELECT %s, 'day', %s, f.metric, s.scope, d.dimension, d.value, COUNT(*) "
-        f"FROM records_fact f CROSS JOIN LATERAL (VALUES {_SCOPES}) s(scope) "
+        "FROM records_fact f "
+        f"CROSS JOIN LATERAL (VALUES {_SCOPES}) s(scope, combined) "
         f"CROSS JOIN LATERAL (VALUES {ROLLUP_DIMENSIONS}) d(dimension, value) "
         "WHERE f.version = %s AND f.day = %s AND s.scope IS NOT NULL "
         "AND (d.dimension = '' OR d.value <> '') "
+        f"AND (NOT s.combined OR {_REPORT_CELLS}) "
         "GROUP BY f.metric, s.scope, d.dimension, d.value",
         [version, day, version, day],
     )

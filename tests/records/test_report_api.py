@@ -148,6 +148,8 @@ def test_a_wrong_token_is_refused():
         {"start": "2020-02-30", "end": "2020-03-01"},
         {"year": 2020, "version": "1999"},
         {"start": "2020-03-01", "end": "2020-02-01"},
+        # Would read as the roll-up of room 17 and Kenya together.
+        {"year": 2020, "room": "17|country:KE"},
     ],
 )
 def test_bad_report_requests_get_a_clear_error(params):

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from learning.records.api import EventType, record
+from learning.records.selectors import training_report
 from learning.records.services import follow_up_surveys_send
 from tests.factories import ProfileFactory
 from tests.records.test_admin_report import (
@@ -417,3 +418,39 @@ def test_report_and_records_queries_do_not_grow_with_the_data(url, params):
     large = queries(client, url, params)
 
     assert small == large
+
+
+@pytest.mark.parametrize(
+    ("one_filter", "implied"),
+    [
+        # Webinar 31 was only attended in French.
+        ({"webinar": "31"}, {"language": "fr"}),
+        # In 2020 only Kenyans completed the CBRN course (João did in 2021).
+        ({"course": COURSE_CBRN}, {"country": "KE"}),
+        # Room 17's members in 2020 are Kenyans (João, Brazilian, left in 2019).
+        ({"room": "17"}, {"country": "KE"}),
+        # Amina, from Kenya, attended webinar 32 alone, in English.
+        ({"webinar": "32"}, {"country": "KE", "language": "en"}),
+    ],
+    ids=[
+        "webinar-and-language",
+        "course-and-country",
+        "room-and-country",
+        "webinar-country-and-language",
+    ],
+)
+def test_a_filter_added_that_every_record_already_meets_changes_no_figure(
+    activity, one_filter, implied
+):
+    # given a filter, and filters that every record under it already meets
+    start, end = date(2020, 1, 1), date(2020, 12, 31)
+
+    # when the report is read with the one filter, and with all of them
+    alone = training_report(start, end, one_filter)
+    combined = training_report(start, end, {**one_filter, **implied})
+
+    # then every figure and every breakdown is the same
+    for report in (alone, combined):
+        report.pop("filters")
+        report.pop("fresh_to")
+    assert combined == alone
