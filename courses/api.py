@@ -10,8 +10,12 @@ __all__ = [
     "courses_for_room",
     "lesson_completion_record",
     "lesson_learner_context",
+    "route_cache_register",
     "user_learning_summary",
 ]
+
+# Cache the routes to another app's page type; see selectors.ROUTE_CACHED_TYPES.
+route_cache_register = selectors.route_cache_register
 
 
 def courses_for_room(room_id: int) -> list[dict]:

@@ -302,18 +302,35 @@ def live_course_by_slug(*, index_page: Page, slug: str) -> CoursePage | None:
 
 # --- Routing --------------------------------------------------------------------------
 
-COURSE_PAGE_TYPES = (CoursePage, ModulePage, LessonPage, QuizPage)
-# First segments of the paths (a catalogue's slug, in each language) at which this
-# process saw Wagtail find a course page: only those paths are looked up in the
-# cache, so that other pages (rooms, webinars) pay no round trip for it. The routes
-# cached belong to a content generation, so a stale segment here costs a look-up,
-# never a wrong page.
-_course_sections: set[str] = set()
-_MAX_COURSE_SECTIONS = 64  # paths are the client's: never let them grow the memory
+# Page types whose route is cached: courses' own, and those other apps register
+# (`route_cache_register`). Only for a type whose route() depends on nothing but
+# the site, the language and the live pages, and whose serving checks everything
+# about the visitor (Wagtail's view restrictions, the app's own access rules).
+ROUTE_CACHED_TYPES: tuple[type[Page], ...] = (
+    CoursePage,
+    ModulePage,
+    LessonPage,
+    QuizPage,
+)
+# First segments of the paths (a catalogue's slug, the rooms index's, in each
+# language) at which this process saw Wagtail find such a page: only those paths
+# are looked up in the cache, so that other pages pay no round trip for it. The
+# routes cached belong to a content generation, so a stale segment here costs a
+# look-up, never a wrong page.
+_cached_sections: set[str] = set()
+_MAX_CACHED_SECTIONS = 64  # paths are the client's: never let them grow the memory
 
 
-def course_route(*, request, path: str) -> RouteResult | None:
-    """Wagtail's route to `path` (`Page.route_for_request`); a course page's cached.
+def route_cache_register(page_type: type[Page]) -> None:
+    """Cache the routes to pages of `page_type` (see ROUTE_CACHED_TYPES)."""
+    global ROUTE_CACHED_TYPES
+    if page_type not in ROUTE_CACHED_TYPES:
+        ROUTE_CACHED_TYPES = (*ROUTE_CACHED_TYPES, page_type)
+
+
+def page_route(*, request, path: str) -> RouteResult | None:
+    """Wagtail's route to `path` (`Page.route_for_request`); cached for the page
+    types of ROUTE_CACHED_TYPES.
 
     A route depends on the site, the language and the live pages, never on the
     user. To find one, Wagtail walks the tree from the site's root (four queries
@@ -326,7 +343,7 @@ def course_route(*, request, path: str) -> RouteResult | None:
     if site is None:
         return Page.route_for_request(request, path)
     section = path.split("/", 1)[0]
-    known = section in _course_sections
+    known = section in _cached_sections
     if known:
         page = cache.get(_route_key(site=site, path=path))
         if page is not None:
@@ -336,15 +353,15 @@ def course_route(*, request, path: str) -> RouteResult | None:
     route = Page.route_for_request(request, path)
     if (
         route is None
-        or not isinstance(route.page, COURSE_PAGE_TYPES)
+        or not isinstance(route.page, ROUTE_CACHED_TYPES)
         or route.args
         or route.kwargs
     ):
         return route
     if not known:
-        if len(_course_sections) >= _MAX_COURSE_SECTIONS:
-            _course_sections.clear()
-        _course_sections.add(section)
+        if len(_cached_sections) >= _MAX_CACHED_SECTIONS:
+            _cached_sections.clear()
+        _cached_sections.add(section)
     # The pages above the course may have been read before this request read the
     # generation (the course and its pages always after): store the route only
     # if the page's own address, as of this generation, is still the one asked.

@@ -17,3 +17,10 @@ class IroomsConfig(AppConfig):
         from learning.records.api import tracking_access_register
 
         tracking_access_register("irooms.resource", resource_tracking_access)
+
+        from courses.api import route_cache_register
+        from irooms.models import RoomPage
+
+        # A room's route depends only on the live pages; room_page_serve checks
+        # the visitor on every request.
+        route_cache_register(RoomPage)

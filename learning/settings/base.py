@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "learning.accounts.middleware.MfaRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "courses.middleware.CourseRouteMiddleware",
+    "courses.middleware.PageRouteMiddleware",
 ]
 
 ROOT_URLCONF = "learning.urls"

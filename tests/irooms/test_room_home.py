@@ -231,3 +231,29 @@ def test_started_session_or_webinar_leaves_the_room_home(upcoming):
     # then it is no longer listed as upcoming; the later session still is
     assert title not in content
     assert b"Later workshop" in content
+
+
+def test_a_room_routed_from_the_cache_is_gone_at_once_when_unpublished_or_moved():
+    # given a member who opened the room home twice (the second time its route
+    # comes from the cache, not from Wagtail's walk down the page tree)
+    room = room_create(policy=JoinPolicy.INVITATION)
+    member = member_add(room=room)
+    client = Client()
+    client.force_login(member)
+    first_url = room.url
+    with CaptureQueriesContext(connection) as walked:
+        assert client.get(first_url).status_code == 200
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(first_url).status_code == 200
+    assert len(cached) < len(walked)
+
+    # when the room is renamed, its old address is gone and the new one serves it
+    room.slug = "renamed-room"
+    room.save_revision().publish()
+    room.refresh_from_db()
+    assert client.get(first_url).status_code == 404
+    assert client.get(room.url).status_code == 200
+
+    # and once it is unpublished, nobody reaches it
+    room.unpublish()
+    assert client.get(room.url).status_code == 404
