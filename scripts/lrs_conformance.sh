@@ -43,6 +43,11 @@ for _ in $(seq 30); do
   sleep 1
 done
 
+# A rebuilt suite may carry test/runner-setup.js (chai-things and the suite/LRS
+# time margin that ADL's full runs get from other files); load it first.
+setup=""
+[ -f "$LRS_SUITE_DIR/test/runner-setup.js" ] && setup=test/runner-setup.js
+
 status=0
 for version in "${versions[@]}"; do
   case $version in
@@ -56,7 +61,7 @@ for version in "${versions[@]}"; do
     DIRECTORY=$directory LRS_ENDPOINT="http://127.0.0.1:$port/xapi" \
       BASIC_AUTH_ENABLED=true BASIC_AUTH_USER="${credentials%%:*}" \
       BASIC_AUTH_PASSWORD="${credentials#*:}" XAPI_VERSION=$version \
-      node node_modules/mocha/bin/_mocha --timeout 15000 --reporter spec "test/$directory"/*.js
+      node node_modules/mocha/bin/_mocha --timeout 15000 --reporter spec $setup "test/$directory"/*.js
   ) || status=1
 done
 exit $status

@@ -162,9 +162,11 @@ def ids_actor(actor: dict) -> dict:
 
 
 def ids_object(target: dict) -> dict:
+    # An Activity is identified by its id alone: its objectType is optional
+    # (XAPI-00171 counts the keys).
     object_type = target.get("objectType", "Activity")
     if object_type == "Activity":
-        return {"objectType": "Activity", "id": target["id"]}
+        return {"id": target["id"]}
     if object_type in ("Agent", "Group"):
         return ids_actor(target)
     if object_type == "SubStatement":
@@ -185,7 +187,7 @@ def ids_body(statement: dict) -> dict:
         if "contextActivities" in context:
             context["contextActivities"] = {
                 key: [
-                    {"objectType": "Activity", "id": item["id"]}
+                    {"id": item["id"]}
                     for item in (value if isinstance(value, list) else [value])
                 ]
                 for key, value in context["contextActivities"].items()

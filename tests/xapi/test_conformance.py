@@ -410,3 +410,35 @@ def test_xapi_00169_canonical_format_uses_the_lrs_definition_in_one_language(cli
     )
 
     assert response.json()["object"]["definition"]["name"] == {"fr": "Cours"}
+
+
+# --- XAPI-00171: format=ids -------------------------------------------------------
+
+
+def test_xapi_00171_ids_format_gives_activities_and_verbs_by_id_alone(client):
+    # The suite counts keys: an Activity (also inside a SubStatement and in
+    # contextActivities) and a Verb keep their id and nothing else; a Group
+    # keeps objectType, which it needs, and its IFI.
+    headers = credentials()
+    group = {"objectType": "Group", "name": "Team", "mbox": "mailto:team@example.org"}
+    body = statement(
+        object=substatement(
+            actor=group,
+            object={"objectType": "Activity", "id": ACTIVITY},
+            context={"contextActivities": {"parent": {"id": "http://x.org/p"}}},
+        )
+    )
+    [statement_id] = post(client, headers, body).json()
+
+    found = client.get(
+        url("statements", statementId=statement_id, format="ids"), headers=headers
+    ).json()
+
+    inner = found["object"]
+    assert found["verb"] == {"id": body["verb"]["id"]}
+    assert inner["object"] == {"id": ACTIVITY}
+    assert inner["verb"] == {"id": ATTEMPTED}
+    assert inner["actor"] == {"objectType": "Group", "mbox": "mailto:team@example.org"}
+    assert inner["context"]["contextActivities"] == {
+        "parent": [{"id": "http://x.org/p"}]
+    }

@@ -1,14 +1,24 @@
 """Roll-up scopes for filters that combine; every day with facts is rolled up again."""
 
 from django.db import migrations, models
+from django.utils import timezone
 
-# Days with facts are marked dirty: the roll-up task then adds the scopes of
-# combined filters to their roll-ups (reports show them as not fresh meanwhile).
-MARK_DAYS_WITH_FACTS_DIRTY = """
-INSERT INTO records_dirtyday (day, marked_at)
-SELECT DISTINCT day, now() FROM records_fact
-ON CONFLICT (day) DO UPDATE SET marked_at = EXCLUDED.marked_at
-"""
+
+def days_with_facts_mark_dirty(apps, schema_editor):
+    """The roll-up task then adds the scopes of combined filters to those days'
+    roll-ups (reports show them as not fresh meanwhile). Any database: the quick
+    start runs on SQLite."""
+    Fact = apps.get_model("records", "Fact")
+    DirtyDay = apps.get_model("records", "DirtyDay")
+    now = timezone.now()
+    days = Fact.objects.values_list("day", flat=True).distinct().order_by()
+    DirtyDay.objects.bulk_create(
+        (DirtyDay(day=day, marked_at=now) for day in days.iterator()),
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["day"],
+        update_fields=["marked_at"],
+    )
 
 
 class Migration(migrations.Migration):
@@ -22,5 +32,5 @@ class Migration(migrations.Migration):
             name="scope",
             field=models.CharField(blank=True, max_length=255),
         ),
-        migrations.RunSQL(MARK_DAYS_WITH_FACTS_DIRTY, migrations.RunSQL.noop),
+        migrations.RunPython(days_with_facts_mark_dirty, migrations.RunPython.noop),
     ]
