@@ -151,6 +151,9 @@ class RoomPage(SingleQueryViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["irooms.RoomIndexPage"]
     subpage_types = ["irooms.RoomContentPage", "irooms.RoomFormPage"]
+    # A copy (or a translation) is another room: it gets a private collection of
+    # its own when saved, never the original's.
+    exclude_fields_in_copy = ["collection"]
 
     class Meta:
         verbose_name = _("room")

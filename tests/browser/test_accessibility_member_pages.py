@@ -306,8 +306,10 @@ def test_course_nav_and_quiz_work_from_the_keyboard_alone(page, home_page):
     tab_to(page, page.get_by_role("button", name="Submit answers"))
     page.keyboard.press("Enter")
 
-    # then they have passed
-    expect(page.locator(".quiz").get_by_role("status")).to_contain_text("100")
+    # then they have passed, and the result has the focus (a screen reader reads it)
+    result = page.locator(".quiz").get_by_role("status")
+    expect(result).to_contain_text("100")
+    expect(result).to_be_focused()
 
 
 def test_screen_reader_text_on_the_course_page_is_announced_but_not_shown(

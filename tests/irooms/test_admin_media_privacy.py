@@ -11,9 +11,9 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission
 
-from irooms.models import Resource, Role
+from irooms.models import Resource, Role, RoomPage
 from irooms.services import ROOMS_COLLECTION
-from tests.factories import totp_activate
+from tests.factories import UserFactory, totp_activate
 from tests.irooms.factories import (
     PDF_BYTES,
     member_add,
@@ -256,3 +256,29 @@ def test_editor_cannot_choose_a_room_image_for_a_page_by_its_id(site_migrated):
     # then the chooser does not hand it over
     assert response.status_code in (302, 403, 404)
     assert image.title.encode() not in response.content
+
+
+def test_a_room_copied_in_the_admin_gets_a_private_collection_of_its_own():
+    # given a room and a superuser in the Wagtail admin
+    room = room_create(title="Cross-border investigations")
+    admin = UserFactory(staff=True, is_superuser=True)
+    totp_activate(admin)
+    client = Client()
+    client.force_login(admin)
+
+    # when they copy it beside the original
+    answer = client.post(
+        reverse("wagtailadmin_pages:copy", args=[room.pk]),
+        {
+            "new_title": "Cross-border investigations (Sahel)",
+            "new_slug": "cross-border-sahel",
+            "new_parent_page": room.get_parent().pk,
+        },
+    )
+
+    # then the copy is a room of its own: its own collection, under the private branch
+    assert answer.status_code == 302
+    copy = RoomPage.objects.get(slug="cross-border-sahel")
+    room.refresh_from_db()
+    assert copy.collection_id and copy.collection_id != room.collection_id
+    assert copy.collection.get_parent() == room.collection.get_parent()

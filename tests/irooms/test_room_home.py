@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from irooms import services
@@ -257,3 +258,21 @@ def test_a_room_routed_from_the_cache_is_gone_at_once_when_unpublished_or_moved(
     # and once it is unpublished, nobody reaches it
     room.unpublish()
     assert client.get(room.url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("section", "label"),
+    [("home", "Room home"), ("irooms:resource_list", "Resources")],
+)
+def test_the_room_navigation_marks_the_section_the_member_is_in(section, label):
+    room = room_create()
+    member = member_add(room=room)
+    client = Client()
+    client.force_login(member)
+
+    url = room.url if section == "home" else reverse(section, args=[room.pk])
+    html = client.get(url).content.decode()
+
+    # then exactly one link is the current page, and it is that section's
+    assert html.count('aria-current="page"') == 1
+    assert f'aria-current="page">{label}</a>' in html
