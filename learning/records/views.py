@@ -203,6 +203,9 @@ class TrackingGrantMiddleware:
             and request.method == "POST"
             and request.path_info == _track_path()
         ):
+            # What CommonMiddleware would have checked: a Host outside
+            # ALLOWED_HOSTS is refused (DisallowedHost, a 400) here too.
+            request.get_host()
             return track_granted(request)
         return self.get_response(request)
 

@@ -176,3 +176,17 @@ def test_a_learner_deleted_before_the_drain_blocks_nothing_and_their_view_stays(
     actors = set(Event.objects.values_list("actor_id", flat=True))
     assert actors == {None, stayer.pk}
     assert report_today()["recordings"]["views"] == 2
+
+
+def test_a_granted_request_for_a_host_outside_allowed_hosts_is_refused():
+    room, _webinar, recording, _resource = private_room_catalogue()
+    member = practitioner()
+    member_add(room=room, user=member)
+    grant = player_grant(logged_in(member), recording)
+
+    with override_settings(ALLOWED_HOSTS=["learning.example.org"]):
+        answer = granted_playback(grant, recording, 40)
+    settle()
+
+    assert answer.status_code == 400
+    assert not Event.objects.exists()
