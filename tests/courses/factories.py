@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from wagtail.models import Locale, Page, Site
+from django.contrib.auth.models import Group
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from courses.models import (
     CourseIndexPage,
@@ -189,3 +190,11 @@ def course_translate(tree: CourseTree, language: str) -> CourseTree:
         lessons=[translate(lesson) for lesson in tree.lessons],
         quiz=translate(tree.quiz) if tree.quiz else None,
     )
+
+
+def reviewers_only(page: Page) -> None:
+    """Wagtail privacy on `page`: "these groups only", a group nobody is in."""
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Course reviewers"))

@@ -4,11 +4,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
 
 from courses import services
 from courses.models import (
@@ -26,6 +24,7 @@ from tests.courses.factories import (
     learner,
     member_add,
     quiz_answers,
+    reviewers_only,
     room_build,
 )
 from tests.factories import UserFactory, totp_activate
@@ -149,10 +148,7 @@ def test_wagtail_privacy_set_above_a_lesson_still_keeps_learners_out(
         "course": tree.course,
         "module": tree.modules[0],
     }[restricted]
-    restriction = PageViewRestriction.objects.create(
-        page=page, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.add(Group.objects.create(name="Course reviewers"))
+    reviewers_only(page)
     # when
     response = client.get(tree.lessons[0].url)
     # then
