@@ -470,3 +470,57 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class EnrolmentImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class EnrolmentImport(models.Model):
+    """A trainer's bulk enrolment, enrolled in the background chunk by chunk.
+
+    `rows` are the file's (line, e-mail) pairs, checked when it was sent; `processed`
+    of them are done and reported in `results`, so a re-run resumes after them.
+    """
+
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="enrolment_imports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=EnrolmentSource.choices
+    )
+    # The reasons in the report are written in the language the trainer used.
+    language = models.CharField(_("language"), max_length=10)
+    rows = models.JSONField(_("rows"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EnrolmentImportStatus.choices,
+        default=EnrolmentImportStatus.QUEUED,
+    )
+    total = models.PositiveIntegerField(_("rows to enrol"), default=0)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    enrolled_count = models.PositiveIntegerField(_("learners enrolled"), default=0)
+    results = models.JSONField(_("results per row"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment import")
+
+    def __str__(self):
+        return f"Enrolment import {self.pk} on {self.course_id} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {EnrolmentImportStatus.DONE, EnrolmentImportStatus.FAILED}

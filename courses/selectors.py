@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
@@ -44,6 +45,7 @@ from courses.models import (
     CourseCompletion,
     CoursePage,
     Enrolment,
+    EnrolmentImport,
     LessonCompletion,
     LessonPage,
     ModulePage,
@@ -472,6 +474,37 @@ def user_can_manage_course_learners(*, user, course: CoursePage) -> bool:
 
 def course_is_open(*, course: CoursePage) -> bool:
     return course.opens_at is None or course.opens_at <= timezone.now()
+
+
+# --- Bulk enrolment imports -----------------------------------------------------------
+
+
+def enrolment_import_of(
+    *, course: CoursePage, import_id: int, with_report: bool = False
+) -> EnrolmentImport | None:
+    """The course's import, without the rows it was given; without its per-row
+    report too unless asked (the progress poll reads only the counts)."""
+    imports = EnrolmentImport.objects.filter(course=course, pk=import_id).defer("rows")
+    if not with_report:
+        imports = imports.defer("results")
+    return imports.first()
+
+
+def enrolment_import_progress(*, enrolment_import: EnrolmentImport) -> dict:
+    """What the status page and its poll show: counts, status and a sentence."""
+    return {
+        "status": enrolment_import.status,
+        "finished": enrolment_import.finished,
+        "total": enrolment_import.total,
+        "processed": enrolment_import.processed,
+        "enrolled_count": enrolment_import.enrolled_count,
+        "text": _("%(status)s: %(processed)d of %(total)d rows processed.")
+        % {
+            "status": enrolment_import.get_status_display(),
+            "processed": enrolment_import.processed,
+            "total": enrolment_import.total,
+        },
+    }
 
 
 # --- Progress -------------------------------------------------------------------------

@@ -8,14 +8,18 @@ language versions of a course share one enrolment, one progress and one completi
 import csv
 import io
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from uuid import UUID, uuid4
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce, Now
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses import selectors
@@ -25,6 +29,8 @@ from courses.models import (
     CourseCompletion,
     CoursePage,
     Enrolment,
+    EnrolmentImport,
+    EnrolmentImportStatus,
     EnrolmentSource,
     LessonCompletion,
     LessonPage,
@@ -35,6 +41,8 @@ from learning.accounts.selectors import profile_for
 
 CERTIFICATE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BULK_ENROLMENT_MAX_ROWS = 5000
+# Rows enrolled per transaction of a background import; progress moves per chunk.
+ENROLMENT_IMPORT_CHUNK_ROWS = 100
 
 
 class CourseError(Exception):
@@ -136,35 +144,48 @@ class BulkRow:
     reason: str
 
 
-@transaction.atomic
-def enrolment_bulk_create(
-    *,
-    course: CoursePage,
-    csv_text: str,
-    enrolled_by,
-    source: str = EnrolmentSource.BULK,
-) -> list["BulkRow"]:
-    """Enrol every e-mail address of a CSV (first column); one result per row.
+def enrolment_bulk_rows_read(*, csv_text: str) -> list[tuple[int, str]]:
+    """The (line, e-mail) rows of a CSV of addresses (first column), blanks and a
+    heading left out; nothing is checked against the accounts yet.
 
-    A bad row (not an e-mail, no such account, no access) is reported and skipped;
-    the other rows are enrolled. Raises CourseError for a file that is not a CSV
-    of e-mail addresses at all, and then enrols nobody.
+    Raises CourseError for a file that is not a CSV of e-mail addresses at all: not
+    a CSV, more than BULK_ENROLMENT_MAX_ROWS rows, or no address.
     """
     try:
-        rows = list(csv.reader(io.StringIO(csv_text)))
+        records = list(csv.reader(io.StringIO(csv_text)))
     except csv.Error as error:
         raise CourseError(_("This file is not a valid CSV file.")) from error
-    if len(rows) > BULK_ENROLMENT_MAX_ROWS:
+    if len(records) > BULK_ENROLMENT_MAX_ROWS:
         raise CourseError(
             _("A file may list at most %(count)d addresses.")
             % {"count": BULK_ENROLMENT_MAX_ROWS}
         )
+    rows = []
+    for line, record in enumerate(records, start=1):
+        email = record[0].strip() if record else ""
+        if email and not (line == 1 and email.lower() in {"email", "e-mail"}):
+            rows.append((line, email))
+    if not rows:
+        raise CourseError(_("The file lists no e-mail addresses."))
+    return rows
+
+
+@transaction.atomic
+def enrolment_bulk_create(
+    *,
+    course: CoursePage,
+    rows: Iterable[tuple[int, str]],
+    enrolled_by,
+    source: str = EnrolmentSource.BULK,
+) -> list[BulkRow]:
+    """Enrol the e-mail address of each (line, e-mail) row; one result per row.
+
+    A bad row (not an e-mail, no such account, no access) is reported and skipped;
+    the other rows are enrolled. A learner already enrolled is reported as such.
+    """
     User = get_user_model()
     results: list[BulkRow] = []
-    for line, row in enumerate(rows, start=1):
-        email = row[0].strip() if row else ""
-        if not email or (line == 1 and email.lower() in {"email", "e-mail"}):
-            continue
+    for line, email in rows:
         try:
             validate_email(email)
         except ValidationError:
@@ -190,9 +211,87 @@ def enrolment_bulk_create(
         results.append(
             BulkRow(line, email, created, "" if created else _("Already enrolled."))
         )
-    if not results:
-        raise CourseError(_("The file lists no e-mail addresses."))
     return results
+
+
+@transaction.atomic
+def enrolment_import_create(
+    *, course: CoursePage, csv_text: str, requested_by, source: str
+) -> EnrolmentImport:
+    """Check a CSV of addresses and queue its enrolment in the background.
+
+    Raises CourseError, and queues nothing, for a file that is not a CSV of e-mail
+    addresses at all (see enrolment_bulk_rows_read).
+    """
+    rows = enrolment_bulk_rows_read(csv_text=csv_text)
+    enrolment_import = EnrolmentImport.objects.create(
+        course=course,
+        requested_by=requested_by,
+        source=source,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        rows=rows,
+        total=len(rows),
+    )
+    from courses.tasks import enrolment_import_run_task
+
+    transaction.on_commit(lambda: enrolment_import_run_task.delay(enrolment_import.pk))
+    return enrolment_import
+
+
+def enrolment_import_run(
+    *, import_id: int, chunk_size: int = ENROLMENT_IMPORT_CHUNK_ROWS
+) -> EnrolmentImport:
+    """Enrol an import's rows, a chunk per transaction; safe to run twice.
+
+    Each chunk commits its enrolments with the import's progress, under the
+    import's row lock: a re-run, or a run beside this one, starts after the last
+    committed chunk, so no row is processed twice.
+    """
+    enrolment_import = EnrolmentImport.objects.select_related(
+        "course", "requested_by"
+    ).get(pk=import_id)
+    if enrolment_import.finished:
+        return enrolment_import
+    EnrolmentImport.objects.filter(pk=import_id).update(
+        status=EnrolmentImportStatus.RUNNING,
+        started_at=Coalesce("started_at", Now()),
+    )
+    rows = enrolment_import.rows
+    with translation.override(enrolment_import.language):
+        while True:
+            with transaction.atomic():
+                progress = (
+                    EnrolmentImport.objects.select_for_update()
+                    .only("processed", "enrolled_count", "results")
+                    .get(pk=import_id)
+                )
+                chunk = rows[progress.processed : progress.processed + chunk_size]
+                if not chunk:
+                    break
+                results = enrolment_bulk_create(
+                    course=enrolment_import.course,
+                    rows=chunk,
+                    enrolled_by=enrolment_import.requested_by,
+                    source=enrolment_import.source,
+                )
+                progress.processed += len(chunk)
+                progress.enrolled_count += sum(row.enrolled for row in results)
+                progress.results += [asdict(row) for row in results]
+                progress.save(update_fields=["processed", "enrolled_count", "results"])
+    EnrolmentImport.objects.filter(pk=import_id).update(
+        status=EnrolmentImportStatus.DONE, finished_at=timezone.now()
+    )
+    enrolment_import.refresh_from_db(
+        fields=["status", "processed", "enrolled_count", "finished_at"]
+    )
+    return enrolment_import
+
+
+def enrolment_import_fail(*, import_id: int) -> None:
+    """Mark an import that cannot go on as failed; its report keeps the rows done."""
+    EnrolmentImport.objects.filter(pk=import_id).exclude(
+        status=EnrolmentImportStatus.DONE
+    ).update(status=EnrolmentImportStatus.FAILED, finished_at=timezone.now())
 
 
 def enrolment_resume_point_set(

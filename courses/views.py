@@ -1,7 +1,9 @@
 """Course views: the gate around course pages, enrolment, progress, certificates."""
 
+import csv
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -151,32 +153,108 @@ def certificate_verify_view(request):
     )
 
 
-@profile_required
-def course_learners_view(request, page_id: int):
-    """Trainers enrol learners by e-mail, one or many (CSV), with a row report."""
+def _learners_course(request, page_id: int) -> CoursePage:
+    """The live course whose learners the user manages; a 404 for anyone else."""
     course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
     if not selectors.user_can_manage_course_learners(user=request.user, course=course):
         raise Http404
-    results = None
+    return course
+
+
+def _enrolment_import(request, page_id: int, import_id: int, **options):
+    course = _learners_course(request, page_id)
+    enrolment_import = selectors.enrolment_import_of(
+        course=course, import_id=import_id, **options
+    )
+    if enrolment_import is None:
+        raise Http404
+    return course, enrolment_import
+
+
+@profile_required
+def course_learners_view(request, page_id: int):
+    """Trainers enrol learners by e-mail, one or many (CSV), in the background."""
+    course = _learners_course(request, page_id)
     form = BulkEnrolmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            results = services.enrolment_bulk_create(
+            enrolment_import = services.enrolment_import_create(
                 course=course,
                 csv_text=form.csv_text(),
-                enrolled_by=request.user,
+                requested_by=request.user,
                 source=form.source(),
             )
         except services.CourseError as error:
             form.add_error(None, str(error))
+        else:
+            return redirect(
+                "courses:enrolment_import",
+                page_id=course.pk,
+                import_id=enrolment_import.pk,
+            )
+    return TemplateResponse(
+        request, "courses/course_learners.html", {"course": course, "form": form}
+    )
+
+
+@profile_required
+def enrolment_import_view(request, page_id: int, import_id: int):
+    """An import's progress, then its report: the rows not enrolled and why."""
+    course, enrolment_import = _enrolment_import(
+        request, page_id, import_id, with_report=True
+    )
+    results = enrolment_import.results if enrolment_import.finished else []
     return TemplateResponse(
         request,
-        "courses/course_learners.html",
+        "courses/enrolment_import.html",
         {
             "course": course,
-            "form": form,
-            "results": results,
-            "failed": [row for row in results or [] if not row.enrolled],
-            "enrolled_count": sum(1 for row in results or [] if row.enrolled),
+            "enrolment_import": enrolment_import,
+            "progress": selectors.enrolment_import_progress(
+                enrolment_import=enrolment_import
+            ),
+            "failed": [row for row in results if not row["enrolled"]],
         },
     )
+
+
+@profile_required
+def enrolment_import_progress_view(request, page_id: int, import_id: int):
+    """The progress an import's status page polls, as JSON."""
+    _course, enrolment_import = _enrolment_import(request, page_id, import_id)
+    response = JsonResponse(
+        selectors.enrolment_import_progress(enrolment_import=enrolment_import)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@profile_required
+def enrolment_import_report_view(request, page_id: int, import_id: int):
+    """An import's report, one line per row of the file, as CSV."""
+    _course, enrolment_import = _enrolment_import(
+        request, page_id, import_id, with_report=True
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="enrolment-import-{enrolment_import.pk}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(["row", "email", "enrolled", "reason"])
+    for row in enrolment_import.results:
+        writer.writerow(
+            [
+                row["line"],
+                csv_cell(row["email"]),
+                "yes" if row["enrolled"] else "no",
+                row["reason"],
+            ]
+        )
+    return response
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: the file's own text may look like a
+    formula (=, +, -, @), which a spreadsheet would otherwise run."""
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

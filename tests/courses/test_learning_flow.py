@@ -27,7 +27,6 @@ from tests.courses.factories import (
     reviewers_only,
     room_build,
 )
-from tests.factories import UserFactory, totp_activate
 
 pytestmark = pytest.mark.django_db
 
@@ -324,49 +323,3 @@ def test_two_concurrent_completions_make_one_completion_and_one_certificate():
     assert CourseCompletion.objects.filter(user=user).count() == 1
     assert Certificate.objects.filter(completion__user=user).count() == 1
     assert events(user, "course_completed").count() == 1
-
-
-def test_trainer_enrols_learners_from_a_csv_with_a_report_of_bad_rows(client):
-    # given
-    room = room_build()
-    tree = course_build(open_to_all=False, rooms=[room])
-    trainer = learner()
-    member_add(room=room, user=trainer, role="trainer")
-    totp_activate(trainer)  # a room's trainers must sign in with a second factor
-    member = learner()
-    member_add(room=room, user=member)
-    outsider = learner()
-    incomplete = UserFactory()
-    csv = "\n".join(
-        [
-            "email",
-            member.email,
-            "not-an-address",
-            "nobody@example.org",
-            outsider.email,
-            incomplete.email,
-        ]
-    )
-    client.force_login(trainer)
-    upload = __import__("io").BytesIO(csv.encode())
-    upload.name = "learners.csv"
-    # when
-    response = client.post(
-        reverse("courses:learners", args=[tree.course.pk]), {"csv_file": upload}
-    )
-    # then
-    body = response.content.decode()
-    assert list(Enrolment.objects.values_list("user_id", "source")) == [
-        (member.pk, "bulk")
-    ]
-    assert "1 learner enrolled." in body
-    assert "Not an e-mail address." in body
-    assert "No account uses this e-mail address." in body
-    assert body.count("cannot access the course") == 2  # outsider, incomplete
-
-
-def test_a_learner_may_not_open_the_enrol_learners_page(client):
-    tree = course_build()
-    client.force_login(learner())
-    response = client.get(reverse("courses:learners", args=[tree.course.pk]))
-    assert response.status_code == 404
