@@ -2,6 +2,7 @@
 
 import re
 import time
+import uuid
 from io import StringIO
 
 import pytest
@@ -11,15 +12,44 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from wagtail.models import Page, Site
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Locale, Page, Site
 
-from courses.models import CoursePage
-from irooms.models import JoinPolicy, RoomPage
+from courses.models import (
+    Certificate,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    QuizAttempt,
+    QuizPage,
+)
+from irooms.models import (
+    AccessLogEntry,
+    JoinPolicy,
+    Membership,
+    Reply,
+    Resource,
+    Role,
+    RoomPage,
+    Session,
+    SessionRegistration,
+    Thread,
+)
 from learning.accounts.models import REPORTING_GROUP, TRAINERS_GROUP
-from learning.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_site_seed
+from learning.core.demo import (
+    COURSE_SLUG,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_site_seed,
+)
 from learning.core.management.commands.demo_totp_code import current_totp_code
 from learning.home.models import HomePage
-from webinars.models import WebinarPage, WebinarSeriesPage
+from learning.records.models import Event
+from tests.records.tracking import report_today, settle
+from webinars.models import Registration, WebinarPage, WebinarSeriesPage
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +67,39 @@ def seed() -> list[str]:
     return output.getvalue().splitlines()
 
 
+COUNTED_MODELS = (
+    EmailAddress,
+    Authenticator,
+    Membership,
+    Resource,
+    get_document_model(),
+    Thread,
+    Reply,
+    Session,
+    SessionRegistration,
+    Enrolment,
+    LessonCompletion,
+    QuizAttempt,
+    Certificate,
+    Registration,
+    AccessLogEntry,
+    Event,
+)
+
+
 def content_snapshot() -> dict:
     return {
         "pages": sorted(Page.objects.values_list("url_path", flat=True)),
         "users": sorted(get_user_model().objects.values_list("email", flat=True)),
-        "emails": EmailAddress.objects.count(),
-        "authenticators": Authenticator.objects.count(),
         "sites": list(Site.objects.values_list("root_page_id", flat=True)),
+        **{model.__name__: model.objects.count() for model in COUNTED_MODELS},
     }
+
+
+@pytest.fixture
+def private_records_stream(settings):
+    """A stream key of this test's own: draining takes no other test's events."""
+    settings.RECORDS_STREAM_KEY = f"records:demo-test:{uuid.uuid4().hex}"
 
 
 def test_seed_replaces_wagtails_welcome_page_with_the_home_page():
@@ -80,18 +135,112 @@ def test_seed_builds_rooms_course_and_webinars_under_the_home_page():
             JoinPolicy.REQUEST
         ),
     }
-    assert list(CoursePage.objects.live().values_list("title", flat=True)) == [
-        "The international legal framework against CBRN terrorism"
+    courses = CoursePage.objects.live().order_by("locale__language_code")
+    assert [(c.locale.language_code, c.title) for c in courses] == [
+        ("en", "The international legal framework against CBRN terrorism"),
+        ("fr", "Le cadre juridique international contre le terrorisme NRBC"),
     ]
     assert WebinarSeriesPage.objects.live().count() == 1
     assert sorted(
         WebinarPage.objects.live().values_list("delivery_language", flat=True)
     ) == ["en", "fr"]
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     assert all(
-        page.url_path.startswith("/home/") for page in Page.objects.filter(depth__gt=2)
+        page.url_path.startswith("/home/")
+        for page in Page.objects.filter(depth__gt=2, locale__language_code="en")
     )
     assert home.get_children().count() == 3
+
+
+def test_seed_gives_the_course_modules_lessons_and_a_quiz_in_two_languages(client):
+    # given nothing
+
+    # when the demo is seeded
+    seed()
+
+    # then each language version has 2 modules, 5 lessons and a final quiz, live
+    course = CoursePage.objects.get(slug=COURSE_SLUG, locale__language_code="en")
+    french_course = course.get_translation(Locale.objects.get(language_code="fr"))
+    for version in (course, french_course):
+        pages = Page.objects.live().descendant_of(version)
+        assert pages.type(ModulePage).count() == 2
+        assert pages.type(LessonPage).count() == 5
+        assert pages.type(QuizPage).count() == 1
+    lesson = LessonPage.objects.filter(locale__language_code="en").first()
+    assert {block.block_type for block in lesson.body} == {
+        "text",
+        "callout",
+        "knowledge_check",
+    }
+    # and the course is the open room's
+    room = RoomPage.objects.get(join_policy=JoinPolicy.OPEN)
+    assert list(course.rooms.all()) == [room]
+    # and a signed-in member reads the French version at its French address
+    client.force_login(get_user_model().objects.get(email="practitioner@demo.test"))
+    french = client.get("/fr/courses/" + COURSE_SLUG + "/")
+    assert french.status_code == 200
+    assert "Les instruments universels" in french.content.decode()
+
+
+def test_seed_fills_the_open_room_with_members_resources_talk_and_a_session():
+    # given nothing
+
+    # when the demo is seeded
+    seed()
+
+    # then the open room has its trainer, expert and practitioner
+    room = RoomPage.objects.get(join_policy=JoinPolicy.OPEN)
+    roles = dict(
+        room.memberships.filter(status="active").values_list("user__email", "role")
+    )
+    assert roles == {
+        "trainer@demo.test": Role.TRAINER,
+        "expert@demo.test": Role.EXPERT,
+        "practitioner@demo.test": Role.PARTICIPANT,
+    }
+    # and four resources, each with a real PDF in the room's private collection
+    resources = list(room.resources.select_related("document"))
+    assert sorted(r.resource_type for r in resources) == [
+        "guide",
+        "manual",
+        "report",
+        "resolution",
+    ]
+    for resource in resources:
+        assert resource.document.collection_id == room.collection_id
+        with resource.document.file.open("rb") as file:
+            assert file.read(5) == b"%PDF-"
+    # and a question to the experts with the expert's answer marked as such
+    thread = room.threads.get()
+    assert thread.is_question
+    answer = thread.replies.get()
+    assert answer.is_expert_answer and answer.author.email == "expert@demo.test"
+    # and an upcoming session the practitioner registered for
+    session = room.sessions.get()
+    assert session.starts_at > timezone.now()
+    assert list(session.registrations.values_list("user__email", flat=True)) == [
+        "practitioner@demo.test"
+    ]
+
+
+def test_demo_activity_shows_in_the_training_report(private_records_stream):
+    # given the seeded demo
+    seed()
+
+    # when the records are drained and rolled up, as beat does
+    settle()
+
+    # then the report counts the demo learners' activity
+    report = report_today()
+    assert report["enrolments"] == {"total": 2, "learners": 2}
+    assert report["completions"]["total"] == 1
+    assert report["resources"] == {"views": 3, "downloads": 1}
+    assert report["rooms"]["active"] == 1
+    assert report["rooms"]["members"] == 3
+    assert report["webinars"]["registrations"] == 1
+    practitioner = get_user_model().objects.get(email="practitioner@demo.test")
+    assert Certificate.objects.get().completion.user == practitioner
+    assert LessonCompletion.objects.filter(user__email="expert@demo.test").count() == 2
 
 
 def test_seed_twice_gives_the_same_content_and_reports_each_step():
@@ -107,8 +256,8 @@ def test_seed_twice_gives_the_same_content_and_reports_each_step():
     steps = [
         line for line in second_output if re.match(r"\[\d+/\d+\] .+ \.\.\. done", line)
     ]
-    assert len(steps) == 8
-    assert steps[-1].startswith("[8/8]")
+    assert len(steps) == 16
+    assert steps[-1].startswith("[16/16]")
     assert [line for line in first_output if line.startswith("[")] == steps
 
 

@@ -11,8 +11,9 @@ QUIETED_LOGGERS = ("wagtail", "django_tasks")
 
 class Command(BaseCommand):
     help = (
-        "Create the demo site (home, rooms, a course, webinars) and one user per "
-        "role. Running it again creates nothing new."
+        "Create the demo site (home, rooms with resources and talk, a course in "
+        "two languages, webinars), one user per role and some learning activity. "
+        "Running it again creates nothing new."
     )
 
     def handle(self, *args, **options):
