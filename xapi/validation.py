@@ -343,6 +343,7 @@ def check_definition(value, path: str) -> None:
         if "correctResponsesPattern" in definition or component_keys & set(definition):
             fail(path, "interaction properties need an interactionType")
         return
+    check_string(interaction_type, f"{path}.interactionType")
     if interaction_type not in INTERACTION_TYPES:
         fail(f"{path}.interactionType", "is not an xAPI interaction type")
     allowed = INTERACTION_TYPES[interaction_type]

@@ -204,6 +204,22 @@ def test_xapi_00009_enumerated_values_must_match_case(client, interaction_type):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("interaction_type", [{"test": "value"}, ["choice"], 12345])
+@pytest.mark.parametrize("where", ["statement", "substatement"])
+def test_xapi_00049_interaction_type_that_is_not_a_string_is_400(
+    client, interaction_type, where
+):
+    activity = {"id": ACTIVITY, "definition": {"interactionType": interaction_type}}
+    if where == "statement":
+        sent = statement(object=activity)
+    else:
+        sent = statement(object=substatement(object=activity))
+
+    response = post(client, credentials(), sent)
+
+    assert response.status_code == 400
+
+
 def test_xapi_00119_extension_values_may_be_null_or_empty(client):
     extensions = {
         "http://example.com/null": None,
