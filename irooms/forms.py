@@ -202,7 +202,9 @@ class SessionForm(forms.Form):
     )
     mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices)
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea, required=False)
-    join_url = forms.URLField(label=_("Link to join"), required=False)
+    join_url = forms.URLField(
+        label=_("Link to join"), required=False, assume_scheme="https"
+    )
     location = forms.CharField(label=_("Location"), max_length=255, required=False)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False)
     follow_up_of = forms.ModelChoiceField(
