@@ -35,6 +35,7 @@ from learning.records import charts, selectors, tokens
 from learning.records.definitions import CURRENT_VERSION, VERSIONS
 from learning.records.models import EventType
 from learning.records.services import SCOPE_FILTERS, RecordsError
+from learning.records.sql import among
 from learning.records.summary import summary_sentences, summary_text
 from learning.records.views import REPORT_PERMISSION, report_for_params
 
@@ -154,12 +155,13 @@ def dimension_values(version: str) -> dict[str, list[str]]:
     from django.db import connection
 
     found: dict[str, list[str]] = {"room": [], "course": [], "webinar": []}
+    in_dimensions, dimension_params = among(list(found))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT dimension, value FROM records_rollup "
             "WHERE version = %s AND grain = 'month' AND scope = '' "
-            "AND dimension = ANY(%s) ORDER BY dimension, value",
-            [version, list(found)],
+            f"AND dimension {in_dimensions} ORDER BY dimension, value",
+            [version, *dimension_params],
         )
         for dimension, value in cursor.fetchall():
             found[dimension].append(value)

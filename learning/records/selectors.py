@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, Min, OuterRef, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from learning.records.definitions import TRAINED_METRICS, definitions_get
@@ -17,6 +18,7 @@ from learning.records.models import (
     Watermark,
 )
 from learning.records.services import SCOPE_FILTERS, RecordsError, scope_name
+from learning.records.sql import among
 
 BREAKDOWN_KEYS = ("by_course", "by_country", "by_language", "by_gender", "by_sector")
 
@@ -69,15 +71,17 @@ def _cells(version: str, scope: str, start: date, end: date):
     """Counts per metric, dimension and value, from the roll-ups (for filters that
     combine, only the breakdowns the report reads: services.REPORT_BREAKDOWNS)."""
     months, days = _periods(start, end)
+    in_months, month_params = among(months)
+    in_days, day_params = among(days)
     cells: dict = defaultdict(lambda: defaultdict(dict))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT metric, dimension, value, SUM(count) FROM records_rollup "
             "WHERE version = %s AND scope = %s AND ("
-            "(grain = 'month' AND period = ANY(%s)) OR "
-            "(grain = 'day' AND period = ANY(%s))) "
+            f"(grain = 'month' AND period {in_months}) OR "
+            f"(grain = 'day' AND period {in_days})) "
             "GROUP BY metric, dimension, value",
-            [version, scope, months, days],
+            [version, scope, *month_params, *day_params],
         )
         for metric, dimension, value, count in cursor.fetchall():
             cells[metric][dimension][value] = int(count)
@@ -86,15 +90,23 @@ def _cells(version: str, scope: str, start: date, end: date):
 
 def _distinct_learners(version: str, filters: dict, start: date, end: date) -> dict:
     conditions = _where(filters)
-    metrics = [*TRAINED_METRICS, "course_enrolment"]
+    in_trained, trained_params = among(TRAINED_METRICS)
+    in_metrics, metric_params = among([*TRAINED_METRICS, "course_enrolment"])
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(DISTINCT actor_id) FILTER (WHERE metric = ANY(%s)), "
+            f"SELECT COUNT(DISTINCT actor_id) FILTER (WHERE metric {in_trained}), "
             "COUNT(DISTINCT actor_id) FILTER (WHERE metric = 'course_completion'), "
             "COUNT(DISTINCT actor_id) FILTER (WHERE metric = 'course_enrolment') "
-            "FROM records_fact WHERE version = %s AND metric = ANY(%s) "
+            f"FROM records_fact WHERE version = %s AND metric {in_metrics} "
             f"AND day >= %s AND day <= %s{conditions}",
-            [list(TRAINED_METRICS), version, metrics, start, end, *filters.values()],
+            [
+                *trained_params,
+                version,
+                *metric_params,
+                start,
+                end,
+                *filters.values(),
+            ],
         )
         trained, completed, enrolled = cursor.fetchone()
         cursor.execute(
@@ -375,32 +387,35 @@ def monthly_trend(
     while cursor_month <= end:
         trend[cursor_month] = {"trained": 0, **dict.fromkeys(metrics, 0)}
         cursor_month = (cursor_month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    conditions = _where(scope_filters)
+    in_metrics, metric_params = among(metrics)
+    in_months, month_params = among(months)
+    in_days, day_params = among(days)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT date_trunc('month', period)::date, metric, SUM(count) "
+            "SELECT period, metric, SUM(count) "
             "FROM records_rollup WHERE version = %s AND scope = %s "
-            "AND dimension = '' AND metric = ANY(%s) AND ("
-            "(grain = 'month' AND period = ANY(%s)) OR "
-            "(grain = 'day' AND period = ANY(%s))) GROUP BY 1, 2",
-            [definitions.version, scope, list(metrics), months, days],
+            f"AND dimension = '' AND metric {in_metrics} AND ("
+            f"(grain = 'month' AND period {in_months}) OR "
+            f"(grain = 'day' AND period {in_days})) GROUP BY period, metric",
+            [definitions.version, scope, *metric_params, *month_params, *day_params],
         )
-        for month, metric, count in cursor.fetchall():
-            trend[month][metric] = int(count)
-        cursor.execute(
-            "SELECT date_trunc('month', day)::date, COUNT(DISTINCT actor_id) "
-            "FROM records_fact WHERE version = %s AND metric = ANY(%s) "
-            f"AND day >= %s AND day <= %s{conditions} GROUP BY 1",
-            [
-                definitions.version,
-                list(TRAINED_METRICS),
-                start,
-                end,
-                *scope_filters.values(),
-            ],
+        for period, metric, count in cursor.fetchall():
+            trend[period.replace(day=1)][metric] += int(count)
+    trained = (
+        Fact.objects.filter(
+            version=definitions.version,
+            metric__in=TRAINED_METRICS,
+            day__gte=start,
+            day__lte=end,
+            **scope_filters,
         )
-        for month, count in cursor.fetchall():
-            trend[month]["trained"] = int(count)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(learners=Count("actor_id", distinct=True))
+        .order_by()
+    )
+    for row in trained:
+        trend[row["month"]]["trained"] = row["learners"]
     return trend
 
 

@@ -13,6 +13,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from learning.records.definitions import (
@@ -23,6 +24,13 @@ from learning.records.definitions import (
     longest_view_window_seconds,
 )
 from learning.records.models import DirtyDay, Event, Watermark
+from learning.records.sql import (
+    json_number,
+    rows_per_row,
+    seconds_between,
+    timestamp_param,
+    transaction_lock,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +83,7 @@ def dirty_days_mark(*, days: Iterable[date]) -> None:
         cursor.executemany(
             "INSERT INTO records_dirtyday (day, marked_at) VALUES (%s, %s) "
             "ON CONFLICT (day) DO UPDATE SET marked_at = EXCLUDED.marked_at",
-            [(day, now) for day in rows],
+            [(day, timestamp_param(now)) for day in rows],
         )
 
 
@@ -274,21 +282,15 @@ def _fact_select(rule: MetricRule, unit_key: str, source: str = "e") -> str:
 
 def _qualifying_playback(definitions: Definitions) -> str:
     """SQL: the event reports enough seconds played (server-side threshold)."""
-    seconds = (
-        "CASE WHEN jsonb_typeof(e.context->'seconds_played') = 'number' "
-        "THEN (e.context->>'seconds_played')::float ELSE 0 END"
-    )
-    duration = (
-        "CASE WHEN jsonb_typeof(e.context->'duration') = 'number' "
-        "THEN (e.context->>'duration')::float ELSE 0 END"
-    )
+    seconds = json_number("e.context", "seconds_played")
+    duration = json_number("e.context", "duration")
     threshold = float(definitions.view_threshold_seconds)
     if definitions.view_threshold_percent is None:
         return f"{seconds} >= {threshold}"
     percent = float(definitions.view_threshold_percent)
     return (
-        f"{seconds} >= CASE WHEN {duration} > 0 "
-        f"THEN LEAST({threshold}, {percent} * {duration}) ELSE {threshold} END"
+        f"{seconds} >= CASE WHEN {duration} > 0 AND {percent} * {duration} < "
+        f"{threshold} THEN {percent} * {duration} ELSE {threshold} END"
     )
 
 
@@ -302,9 +304,12 @@ def _facts_for_metric(
         "metric": rule.metric,
         "event_type": rule.event_type,
         "day": day,
-        "start": start,
-        "end": start + timedelta(days=1),
-        "window": timedelta(seconds=definitions.view_window_seconds),
+        "start": timestamp_param(start),
+        "end": timestamp_param(start + timedelta(days=1)),
+        "window_start": timestamp_param(
+            start - timedelta(seconds=definitions.view_window_seconds)
+        ),
+        "window_seconds": definitions.view_window_seconds,
     }
     insert = f"INSERT INTO records_fact ({_FACT_COLUMNS}) "
     if rule.mode == "each":
@@ -328,10 +333,10 @@ def _facts_for_metric(
             + " FROM (SELECT e.*, LAG(e.occurred_at) OVER ("
             f"PARTITION BY e.actor_id, {object_key} ORDER BY e.occurred_at, e.id"
             ") AS previous FROM records_event e WHERE e.event_type = %(event_type)s "
-            "AND e.occurred_at >= %(start)s - %(window)s "
+            "AND e.occurred_at >= %(window_start)s "
             f"AND e.occurred_at < %(end)s AND {qualifies}) q "
-            "WHERE q.occurred_at >= %(start)s "
-            "AND (q.previous IS NULL OR q.occurred_at - q.previous >= %(window)s) "
+            "WHERE q.occurred_at >= %(start)s AND (q.previous IS NULL OR "
+            f"{seconds_between('q.occurred_at', 'q.previous')} >= %(window_seconds)s) "
             "ON CONFLICT (version, metric, unit_key) DO NOTHING",
             params,
         )
@@ -339,35 +344,43 @@ def _facts_for_metric(
     # "first": one unit per learner and object, on the day of the first event.
     object_key = _OBJECT_KEY[rule.unit]
     unit_key = (
-        "COALESCE(e.actor_id::text, 'anonymous-' || e.id::text) || '|' || "
-        + object_key.format(e="e")
+        "COALESCE(CAST(e.actor_id AS text), 'anonymous-' || CAST(e.id AS text)) "
+        "|| '|' || " + object_key.format(e="e")
     )
-    candidates = (
-        _fact_select(rule, unit_key)
-        + " FROM records_event e WHERE e.event_type = %(event_type)s "
-        "AND e.occurred_at >= %(start)s AND e.occurred_at < %(end)s "
+    events_today = (
+        " FROM records_event e WHERE e.event_type = %(event_type)s "
+        "AND e.occurred_at >= %(start)s AND e.occurred_at < %(end)s"
+    )
+    # Facts on later days whose unit's first event is today: those days go stale.
+    cursor.execute(
+        "SELECT DISTINCT f.day FROM records_fact f WHERE f.version = %(version)s "
+        "AND f.metric = %(metric)s AND f.day > %(day)s "
+        f"AND f.unit_key IN (SELECT {unit_key}{events_today}) "
         "AND NOT EXISTS (SELECT 1 FROM records_event p "
+        "WHERE p.event_type = %(event_type)s AND p.actor_id = f.actor_id "
+        f"AND {object_key.format(e='p')} = f.object_key "
+        "AND p.occurred_at < %(start)s)",
+        params,
+    )
+    moved = {row[0] for row in cursor.fetchall()}
+    cursor.execute(
+        f"INSERT INTO records_fact ({_FACT_COLUMNS}) "
+        + _fact_select(rule, unit_key)
+        + events_today
+        + " AND NOT EXISTS (SELECT 1 FROM records_event p "
         "WHERE p.event_type = e.event_type AND p.actor_id = e.actor_id "
         f"AND {object_key.format(e='p')} = {object_key.format(e='e')} "
-        "AND (p.occurred_at, p.id) < (e.occurred_at, e.id))"
-    )
-    cursor.execute(
-        f"WITH candidate ({_FACT_COLUMNS}) AS ({candidates}), "
-        "moved AS (SELECT f.day FROM records_fact f JOIN candidate c "
-        "ON f.version = c.version AND f.metric = c.metric "
-        "AND f.unit_key = c.unit_key AND f.day > c.day), "
-        f"inserted AS (INSERT INTO records_fact ({_FACT_COLUMNS}) "
-        "SELECT * FROM candidate ON CONFLICT (version, metric, unit_key) DO UPDATE "
+        "AND (p.occurred_at, p.id) < (e.occurred_at, e.id)) "
+        "ON CONFLICT (version, metric, unit_key) DO UPDATE "
         "SET day = EXCLUDED.day, occurred_at = EXCLUDED.occurred_at, "
         "event_id = EXCLUDED.event_id, language = EXCLUDED.language, "
         "country = EXCLUDED.country, sector = EXCLUDED.sector, "
         "gender = EXCLUDED.gender, room = EXCLUDED.room, course = EXCLUDED.course, "
         "webinar = EXCLUDED.webinar, recording = EXCLUDED.recording "
-        "WHERE records_fact.day > EXCLUDED.day RETURNING 1) "
-        "SELECT DISTINCT day FROM moved",
+        "WHERE records_fact.day > EXCLUDED.day",
         params,
     )
-    return {row[0] for row in cursor.fetchall()}
+    return moved
 
 
 SCOPE_FILTERS = ("room", "course", "webinar", "country", "language")
@@ -388,11 +401,11 @@ def _scope_sql(names: tuple[str, ...]) -> str:
 
 # Every filter and every combination of filters is a scope, so that any filters the
 # report combines are answered from the roll-ups.
-_SCOPES = ", ".join(
-    f"({_scope_sql(names)}, {'true' if len(names) > 1 else 'false'})"
+_SCOPE_COMBINATIONS = [
+    names
     for size in range(len(SCOPE_FILTERS) + 1)
     for names in combinations(SCOPE_FILTERS, size)
-)
+]
 # Besides each metric's total and its rooms (the active rooms), the breakdowns the
 # training report reads. A scope of filters that combine keeps only these, so that
 # the combinations add about as many roll-up rows as there are facts.
@@ -403,25 +416,49 @@ REPORT_BREAKDOWNS = {
     "recording_download": ("recording",),
     "session_attendance": ("object",),
 }
-_REPORT_CELLS = (
-    "d.dimension IN ('', 'room') OR (f.metric, d.dimension) IN ("
-    + ", ".join(
-        f"('{metric}', '{dimension}')"
-        for metric, dimensions in REPORT_BREAKDOWNS.items()
-        for dimension in dimensions
-    )
-    + ")"
+_REPORT_CELLS = " OR ".join(
+    [
+        "c.dimension IN ('', 'room')",
+        *(
+            f"(c.metric = '{metric}' AND c.dimension IN "
+            f"({', '.join(repr(name) for name in dimensions)}))"
+            for metric, dimensions in REPORT_BREAKDOWNS.items()
+        ),
+    ]
 )
-ROLLUP_DIMENSIONS = (
-    "('', ''), ('country', f.country), ('sector', f.sector), ('gender', f.gender), "
-    "('language', f.language), ('room', f.room), ('course', f.course), "
-    "('webinar', f.webinar), ('recording', f.recording), ('object', f.object_key), "
-    "('webinar_language', CASE WHEN f.webinar <> '' AND f.language <> '' "
-    "THEN f.webinar || '|' || f.language ELSE '' END)"
-)
+# Each roll-up dimension and the SQL of a fact's value in it.
+ROLLUP_DIMENSIONS = {
+    "": "''",
+    "country": "f.country",
+    "sector": "f.sector",
+    "gender": "f.gender",
+    "language": "f.language",
+    "room": "f.room",
+    "course": "f.course",
+    "webinar": "f.webinar",
+    "recording": "f.recording",
+    "object": "f.object_key",
+    "webinar_language": "CASE WHEN f.webinar <> '' AND f.language <> '' "
+    "THEN f.webinar || '|' || f.language ELSE '' END",
+}
 
 
 def _day_rollup(cursor, version: str, day: date) -> None:
+    # Every fact counts once in each scope it belongs to, and once per dimension it
+    # has a value in.
+    scopes_join, scope = rows_per_row(
+        "s",
+        ("scope", "combined"),
+        [
+            (_scope_sql(names), "TRUE" if len(names) > 1 else "FALSE")
+            for names in _SCOPE_COMBINATIONS
+        ],
+    )
+    dimensions_join, dimension = rows_per_row(
+        "d",
+        ("dimension", "value"),
+        [(f"'{name}'", value) for name, value in ROLLUP_DIMENSIONS.items()],
+    )
     cursor.execute(
         "DELETE FROM records_rollup WHERE version = %s AND grain = 'day' "
         "AND period = %s",
@@ -430,14 +467,15 @@ def _day_rollup(cursor, version: str, day: date) -> None:
     cursor.execute(
         "INSERT INTO records_rollup "
         "(version, grain, period, metric, scope, dimension, value, count) "
-        "SELECT %s, 'day', %s, f.metric, s.scope, d.dimension, d.value, COUNT(*) "
-        "FROM records_fact f "
-        f"CROSS JOIN LATERAL (VALUES {_SCOPES}) s(scope, combined) "
-        f"CROSS JOIN LATERAL (VALUES {ROLLUP_DIMENSIONS}) d(dimension, value) "
-        "WHERE f.version = %s AND f.day = %s AND s.scope IS NOT NULL "
-        "AND (d.dimension = '' OR d.value <> '') "
-        f"AND (NOT s.combined OR {_REPORT_CELLS}) "
-        "GROUP BY f.metric, s.scope, d.dimension, d.value",
+        "SELECT %s, 'day', %s, c.metric, c.scope, c.dimension, c.value, COUNT(*) "
+        f"FROM (SELECT f.metric, {scope['scope']} AS scope, "
+        f"{scope['combined']} AS combined, {dimension['dimension']} AS dimension, "
+        f"{dimension['value']} AS value "
+        f"FROM records_fact f {scopes_join} {dimensions_join} "
+        "WHERE f.version = %s AND f.day = %s) c "
+        "WHERE c.scope IS NOT NULL AND (c.dimension = '' OR c.value <> '') "
+        f"AND (NOT c.combined OR {_REPORT_CELLS}) "
+        "GROUP BY c.metric, c.scope, c.dimension, c.value",
         [version, day, version, day],
     )
 
@@ -469,9 +507,7 @@ def day_recompute(*, day: date, version: str) -> set[date]:
     definitions = definitions_get(version)
     stale: set[date] = set()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"records:{version}:{day}"]
-        )
+        transaction_lock(cursor, f"records:{version}:{day}")
         cursor.execute(
             "DELETE FROM records_fact WHERE version = %s AND day = %s", [version, day]
         )
@@ -484,10 +520,7 @@ def day_recompute(*, day: date, version: str) -> set[date]:
 def month_recompute(*, month: date, version: str) -> None:
     """Recompute-and-replace one month's roll-up from its daily roll-ups."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            [f"records:{version}:month:{month}"],
-        )
+        transaction_lock(cursor, f"records:{version}:month:{month}")
         _month_rollup(cursor, version, month)
 
 
@@ -533,19 +566,19 @@ def version_materialise(*, version: str, start: date, end: date) -> None:
     """Compute facts and roll-ups of `version` for [start, end] (older rules)."""
     if version not in VERSIONS:
         raise RecordsError(f"Unknown definitions version {version!r}.")
-    with connection.cursor() as cursor:
-        # Only days with events (or the day after one) can have figures.
-        cursor.execute(
-            "SELECT DISTINCT (occurred_at AT TIME ZONE 'UTC')::date FROM records_event "
-            "WHERE occurred_at >= %s AND occurred_at < %s",
-            [
-                datetime.combine(start, datetime.min.time(), tzinfo=UTC)
-                - timedelta(days=1),
-                datetime.combine(end, datetime.min.time(), tzinfo=UTC)
-                + timedelta(days=1),
-            ],
+    # Only days with events (or the day after one) can have figures.
+    event_days = set(
+        Event.objects.filter(
+            occurred_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+            - timedelta(days=1),
+            occurred_at__lt=datetime.combine(end, datetime.min.time(), tzinfo=UTC)
+            + timedelta(days=1),
         )
-        event_days = {row[0] for row in cursor.fetchall()}
+        .annotate(day=TruncDate("occurred_at", tzinfo=UTC))
+        .values_list("day", flat=True)
+        .order_by()
+        .distinct()
+    )
     days = event_days | {d + timedelta(days=1) for d in event_days}
     rollup_recompute(days=[d for d in days if start <= d <= end], version=version)
     # From now on the roll-up task keeps this version up to date as well.
