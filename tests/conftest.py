@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from learning.celery import app as celery_app
 from learning.core import sites
@@ -134,6 +135,15 @@ def clean_cache():
     yield
     cache_forget_own_keys()
     sites.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def language_reset():
+    """Every test starts in the default language: a request under /ru/ leaves Russian
+    active in this thread (LocaleMiddleware activates, nothing deactivates)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
