@@ -1,10 +1,12 @@
 """What other apps may ask of courses: plain data, no models."""
 
 from courses import selectors
+from courses.models import ViewRestrictionsInOneQueryMixin
 from courses.services import CourseError
 
 __all__ = [
     "CourseError",
+    "ViewRestrictionsInOneQueryMixin",
     "completion_target",
     "course_completion_record",
     "courses_for_room",

@@ -5,7 +5,6 @@ import secrets
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -28,6 +27,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from courses.api import ViewRestrictionsInOneQueryMixin
 from learning.accounts.gates import profile_gate
 
 
@@ -69,28 +69,7 @@ class RoomIndexPage(Page):
         return room.route(request, path_components[1:])
 
 
-class SingleQueryViewRestrictionsMixin:
-    """Wagtail's page view restrictions, asked in one query instead of two.
-
-    Same rule as `Page.get_view_restrictions`: the restrictions of the page and its
-    ancestors, where an alias counts as the page it is an alias of. Wagtail reads
-    the ancestors' alias links first, then the restrictions; one query with two
-    subqueries answers the same on the room's hot path.
-    """
-
-    def get_view_restrictions(self):
-        from wagtail.models import PageViewRestriction
-
-        step = self.steplen
-        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
-        chain = Page.objects.filter(path__in=paths)
-        return PageViewRestriction.objects.filter(
-            Q(page__in=chain.filter(alias_of__isnull=True).values("pk"))
-            | Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
-        )
-
-
-class RoomPage(SingleQueryViewRestrictionsMixin, Page):
+class RoomPage(ViewRestrictionsInOneQueryMixin, Page):
     """A secure room: members only; a complete profile before anyone gets past the door.
 
     Non-members of an open or request-and-approval room see a door (title, summary,
